@@ -1,0 +1,183 @@
+/**
+ * Every failure forkline reports has its own class with a stable `code`.
+ *
+ * The messages are built here, in one place, and each one names what failed, which side of the
+ * process boundary it failed on, and what to do about it. This module has no imports so the child
+ * runtime (workers/) can share it: an error thrown in a child arrives in the host as an instance of
+ * the same class.
+ */
+
+/** What identifies a task in an error: the same shape as {@link TaskIdentity}. */
+interface TaskName {
+  readonly module: string;
+  readonly export: string;
+}
+
+const describeTask = (task: TaskName): string => `${task.export} (${task.module})`;
+
+/** Base class of every error forkline throws. Catch this to catch them all. */
+export class ForklineError extends Error {
+  /** A stable, machine-readable identifier such as `ERR_COMM_TIMEOUT`. */
+  readonly code: string = 'ERR_FORKLINE';
+}
+ForklineError.prototype.name = 'ForklineError';
+
+/** A name passed to `on()`, `emit()` or `once()` is not an event of that emitter. */
+export class EventNotKnownError extends ForklineError {
+  override readonly code = 'ERR_EVENT_NOT_KNOWN';
+  constructor(
+    readonly event: string,
+    readonly known: readonly string[],
+    owner: string,
+  ) {
+    super(
+      `${owner} has no event "${event}". Known events: ${known.map((name) => `"${name}"`).join(', ')}. ` +
+        'Check the spelling, or add the plugin that provides it to the task.',
+    );
+  }
+}
+EventNotKnownError.prototype.name = 'EventNotKnownError';
+
+/** An option or argument has the wrong type or value. States what was expected and what came. */
+export class InvalidOptionError extends ForklineError {
+  override readonly code = 'ERR_INVALID_OPTION';
+  constructor(
+    readonly option: string,
+    readonly expected: string,
+    readonly actual: unknown,
+  ) {
+    super(`Expected \`${option}\` to be ${expected}, got \`${formatValue(actual)}\` (${typeName(actual)}).`);
+  }
+}
+InvalidOptionError.prototype.name = 'InvalidOptionError';
+
+/** `submit()` (or anything that needs a live run) was called while the scheduler was not running. */
+export class SchedulerNotRunningError extends ForklineError {
+  override readonly code = 'ERR_SCHEDULER_NOT_RUNNING';
+  constructor(action: string) {
+    super(
+      `${action} failed: the scheduler is not running. Submit from a 'start' handler or while ` +
+        '`await scheduler.run()` is in progress, and check `scheduler.running()` in handlers that may fire after a stop.',
+    );
+  }
+}
+SchedulerNotRunningError.prototype.name = 'SchedulerNotRunningError';
+
+/** `run()` was called while a previous `run()` on the same scheduler had not finished. */
+export class SchedulerBusyError extends ForklineError {
+  override readonly code = 'ERR_SCHEDULER_BUSY';
+  constructor() {
+    super('scheduler.run() failed: this scheduler is already running. Await the first run() before starting another.');
+  }
+}
+SchedulerBusyError.prototype.name = 'SchedulerBusyError';
+
+/** A task module could not be loaded in the child, or the export is missing or not a function. */
+export class TaskLoadError extends ForklineError {
+  override readonly code = 'ERR_TASK_LOAD';
+  constructor(
+    readonly task: TaskName,
+    readonly reason: 'import-failed' | 'export-missing' | 'not-a-function',
+    options?: { cause?: unknown; found?: string },
+  ) {
+    const what = {
+      'import-failed': `the module could not be imported${options?.cause instanceof Error ? ` (${options.cause.message})` : ''}. Check the path and that the module runs on its own with \`node ${task.module}\``,
+      'export-missing': `the module has no export named "${task.export}"${options?.found ? `; it exports ${options.found}` : ''}. Export the function, or fix the name given to taskRef()/taskModule()`,
+      'not-a-function': `the export "${task.export}" is ${options?.found ?? 'not a function'}. A task must be an exported function`,
+    }[reason];
+    super(`Loading task ${describeTask(task)} in the child failed: ${what}.`, options?.cause === undefined ? undefined : { cause: options.cause });
+  }
+}
+TaskLoadError.prototype.name = 'TaskLoadError';
+
+/** The child process running a task exited or was killed before the task settled. */
+export class WorkerCrashedError extends ForklineError {
+  override readonly code = 'ERR_WORKER_CRASHED';
+  constructor(
+    readonly task: TaskName | undefined,
+    readonly exitCode: number | null,
+    readonly signal: string | null,
+    readonly pid: number | undefined,
+  ) {
+    const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
+    super(
+      `The child process${pid === undefined ? '' : ` ${pid}`} ${how}` +
+        (task ? ` while running ${describeTask(task)}` : ' before it was ready') +
+        '. The task did not settle; the pool replaces the child. If the task exits on purpose, return instead; if it ran out of memory, raise its limits.',
+    );
+  }
+}
+WorkerCrashedError.prototype.name = 'WorkerCrashedError';
+
+/** A future was cancelled: by `future.cancel()`, an AbortSignal, or a scheduler stop with `wait: false`. */
+export class CancelledError extends ForklineError {
+  override readonly code = 'ERR_CANCELLED';
+  constructor(
+    readonly task: TaskName,
+    reason: string,
+  ) {
+    super(`Task ${describeTask(task)} was cancelled: ${reason}.`);
+  }
+}
+CancelledError.prototype.name = 'CancelledError';
+
+/** A value cannot cross the process boundary. `path` points inside it, e.g. `args[1].config.fn`. */
+export class SerializationError extends ForklineError {
+  override readonly code = 'ERR_SERIALIZATION';
+  constructor(
+    readonly where: string,
+    readonly path: string,
+    readonly problem: string,
+    readonly serialization: 'json' | 'advanced',
+  ) {
+    super(
+      `${where} failed: ${path} ${problem}, so it cannot be sent to another process ` +
+        `(serialization: '${serialization}'). Send plain data instead` +
+        (serialization === 'json' ? ", or use `serialization: 'advanced'` for Maps, Sets, Dates, BigInts and binary." : '.'),
+    );
+  }
+}
+SerializationError.prototype.name = 'SerializationError';
+
+/** Two plugins, or a plugin and the caller, inject a value under the same name. */
+export class InjectionConflictError extends ForklineError {
+  override readonly code = 'ERR_INJECTION_CONFLICT';
+  constructor(
+    readonly parameterName: string,
+    readonly plugin: string,
+  ) {
+    super(
+      `Plugin "${plugin}" cannot inject "${parameterName}": a value of that name is already injected into this call. ` +
+        `Give one of them another name (for the Comm plugin: Comm.Plugin({ parameterName: '...' })).`,
+    );
+  }
+}
+InjectionConflictError.prototype.name = 'InjectionConflictError';
+
+/** A plugin was given a configuration that cannot work (e.g. a Limiter that waits on its own task). */
+export class PluginError extends ForklineError {
+  override readonly code = 'ERR_PLUGIN';
+}
+PluginError.prototype.name = 'PluginError';
+
+/** Formats a value for an error message: short, single line. */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return value.name ? `[Function ${value.name}]` : '[Function]';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol') return value.toString();
+  if (value === null || typeof value !== 'object') return String(value);
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN';
+  return typeof value;
+}

@@ -1,0 +1,202 @@
+/**
+ * A typed event emitter with amltk's handler options and per-event counts.
+ *
+ * Unlike Node's EventEmitter, names are checked (a typo is a compile error, and an
+ * EventNotKnownError from plain JS), every emit is counted whether or not anyone listens, and a
+ * handler that throws or rejects does not break the emit: its error goes to the owner (the
+ * scheduler), which applies `onException`.
+ */
+import { EventNotKnownError, InvalidOptionError } from '../errors.js';
+
+/** The arguments handlers of event `K` in event map `E` receive (an event map maps names to tuples). */
+export type EventArgs<E, K extends keyof E> = E[K] extends readonly unknown[] ? E[K] : never;
+
+/** A handler for event `K` of map `E`. It may be async; a rejection is handled like a throw. */
+export type Handler<Args extends readonly unknown[]> = (...args: Args) => unknown;
+
+export interface HandlerOptions<Args extends readonly unknown[] = readonly unknown[]> {
+  /** Stop calling the handler after this many calls (repeats count). */
+  readonly maxCalls?: number;
+  /** Call the handler this many times in a row for each emit. Default 1. */
+  readonly repeat?: number;
+  /** Only call the handler on every Nth emit it sees (the Nth, 2Nth, ...). Default 1. */
+  readonly every?: number;
+  /** Only call the handler when this returns true; checked after `every`. */
+  readonly when?: (...args: Args) => boolean;
+  /** Leave the handler out of displays such as the task panel (plugins use this). */
+  readonly hidden?: boolean;
+}
+
+/** Where an emitter sends what its handlers do besides returning: errors and pending promises. */
+export interface HandlerSupervisor {
+  handlerFailed(error: unknown, event: string): void;
+  /** A handler returned a promise; the scheduler counts it as work in flight until it settles. */
+  handlerPending(promise: Promise<unknown>): void;
+}
+
+/** Throws the first error: for emitters outside a scheduler. */
+const THROWING: HandlerSupervisor = {
+  handlerFailed(error) {
+    throw error;
+  },
+  handlerPending(promise) {
+    void promise;
+  },
+};
+
+interface Subscription {
+  readonly handler: Handler<readonly unknown[]>;
+  readonly maxCalls: number;
+  readonly repeat: number;
+  readonly every: number;
+  readonly when: ((...args: readonly unknown[]) => boolean) | undefined;
+  readonly hidden: boolean;
+  seen: number;
+  calls: number;
+}
+
+export class Emitter<E extends object> {
+  readonly #owner: string;
+  readonly #known = new Set<string>();
+  readonly #subscriptions = new Map<string, Subscription[]>();
+  readonly #counts = new Map<string, number>();
+  #supervisor: HandlerSupervisor;
+
+  /**
+   * @param owner How errors name this emitter, e.g. `Task "fib"`.
+   * @param events The event names this emitter knows; plugins may add more with `addEvents`.
+   */
+  constructor(owner: string, events: Iterable<keyof E & string>, supervisor: HandlerSupervisor = THROWING) {
+    this.#owner = owner;
+    this.#supervisor = supervisor;
+    for (const event of events) this.#known.add(event);
+  }
+
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on<K extends keyof E & string>(event: K, handler: Handler<EventArgs<E, K>>, options: HandlerOptions<EventArgs<E, K>> = {}): () => void {
+    this.#check(event);
+    if (typeof handler !== 'function') throw new InvalidOptionError('handler', 'a function', handler);
+    const subscription: Subscription = {
+      handler: handler as Handler<readonly unknown[]>,
+      maxCalls: positive(options.maxCalls, 'maxCalls', Infinity),
+      repeat: positive(options.repeat, 'repeat', 1),
+      every: positive(options.every, 'every', 1),
+      when: options.when as Subscription['when'],
+      hidden: options.hidden ?? false,
+      seen: 0,
+      calls: 0,
+    };
+    const list = this.#subscriptions.get(event);
+    if (list) list.push(subscription);
+    else this.#subscriptions.set(event, [subscription]);
+    return () => this.#remove(event, subscription);
+  }
+
+  /** Resolves with the arguments of the next emit of `event`; rejects if `signal` aborts first. */
+  once<K extends keyof E & string>(event: K, options: { signal?: AbortSignal } = {}): Promise<EventArgs<E, K>> {
+    this.#check(event);
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        off();
+        reject(signal?.reason);
+      };
+      const off = this.on(event, ((...args: EventArgs<E, K>) => {
+        off();
+        signal?.removeEventListener('abort', onAbort);
+        resolve(args);
+      }) as Handler<EventArgs<E, K>>, { hidden: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Calls the handlers of `event` in registration order, and counts the emit. */
+  emit<K extends keyof E & string>(event: K, ...args: EventArgs<E, K>): void {
+    this.#check(event);
+    this.#counts.set(event, (this.#counts.get(event) ?? 0) + 1);
+    const list = this.#subscriptions.get(event);
+    if (!list || list.length === 0) return;
+    // A snapshot: handlers added during this emit wait for the next one.
+    for (const subscription of list.length === 1 ? list : [...list]) this.#call(event, subscription, args);
+  }
+
+  /** How many times each event was emitted (events never emitted are absent). */
+  get eventCounts(): Readonly<Partial<Record<keyof E & string, number>>> {
+    return Object.fromEntries(this.#counts) as Partial<Record<keyof E & string, number>>;
+  }
+
+  /** The events this emitter knows, in the order they were added. */
+  get events(): readonly (keyof E & string)[] {
+    return [...this.#known] as (keyof E & string)[];
+  }
+
+  /** The number of subscriptions to `event`, hidden ones only if asked. */
+  listenerCount(event: keyof E & string, options: { hidden?: boolean } = {}): number {
+    const list = this.#subscriptions.get(event) ?? [];
+    return options.hidden ? list.length : list.filter((subscription) => !subscription.hidden).length;
+  }
+
+  /** For plugins: makes more event names known. Adding a known name is a no-op. */
+  addEvents(...events: string[]): void {
+    for (const event of events) this.#known.add(event);
+  }
+
+  /** For the scheduler: where handler errors and promises go. */
+  supervise(supervisor: HandlerSupervisor): void {
+    this.#supervisor = supervisor;
+  }
+
+  #call(event: string, subscription: Subscription, args: readonly unknown[]): void {
+    subscription.seen++;
+    if (subscription.seen % subscription.every !== 0) return;
+    if (subscription.calls >= subscription.maxCalls) return;
+    if (subscription.when !== undefined && !this.#guard(event, subscription.when, args)) return;
+    for (let round = 0; round < subscription.repeat && subscription.calls < subscription.maxCalls; round++) {
+      subscription.calls++;
+      let returned: unknown;
+      try {
+        returned = subscription.handler(...args);
+      } catch (error) {
+        this.#supervisor.handlerFailed(error, event);
+        continue;
+      }
+      if (isPromiseLike(returned)) {
+        this.#supervisor.handlerPending(
+          Promise.resolve(returned).then(undefined, (error: unknown) => this.#supervisor.handlerFailed(error, event)),
+        );
+      }
+    }
+  }
+
+  #guard(event: string, when: NonNullable<Subscription['when']>, args: readonly unknown[]): boolean {
+    try {
+      return when(...args);
+    } catch (error) {
+      this.#supervisor.handlerFailed(error, event);
+      return false;
+    }
+  }
+
+  #remove(event: string, subscription: Subscription): void {
+    const list = this.#subscriptions.get(event);
+    const index = list?.indexOf(subscription) ?? -1;
+    if (index >= 0) list?.splice(index, 1);
+  }
+
+  #check(event: string): void {
+    if (!this.#known.has(event)) throw new EventNotKnownError(String(event), [...this.#known], this.#owner);
+  }
+}
+
+function positive(value: number | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isInteger(value) && value >= 1) && value !== Infinity) {
+    throw new InvalidOptionError(option, 'an integer >= 1', value);
+  }
+  return value;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}

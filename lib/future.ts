@@ -1,0 +1,129 @@
+/**
+ * A submitted call: its state, and a promise of its result that is made only when asked for.
+ *
+ * Futures are awaitable (`await future`), but nothing rejects unless somebody awaits: a failed
+ * task whose error is handled through events never becomes an unhandled rejection.
+ */
+import type { AnyTask } from './task.js';
+import type { SubmitCall } from './plugin.js';
+
+export type FutureState = 'queued' | 'running' | 'fulfilled' | 'rejected' | 'cancelled';
+
+/** How a future ended. */
+export type Outcome<R> =
+  | { readonly state: 'fulfilled'; readonly value: R }
+  | { readonly state: 'rejected'; readonly error: unknown }
+  | { readonly state: 'cancelled'; readonly error: unknown };
+
+/** Internal: how the scheduler drives a future. */
+export interface FutureControl<R> {
+  start(): void;
+  settle(outcome: Outcome<R>): boolean;
+}
+
+export class Future<R = unknown> implements PromiseLike<R> {
+  /** Unique within the process. */
+  readonly id: number;
+  /** The task this future belongs to. */
+  readonly task: AnyTask;
+  /** The call as submitted, after plugins rewrote it. */
+  readonly call: SubmitCall;
+
+  #state: FutureState = 'queued';
+  #outcome: Outcome<R> | undefined;
+  #promise: Promise<R> | undefined;
+  #resolve: ((value: R) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+  readonly #cancel: (future: Future<R>, reason: string) => boolean;
+
+  /** @internal Made by the scheduler; `control` receives the means to drive it. */
+  constructor(
+    id: number,
+    task: AnyTask,
+    call: SubmitCall,
+    cancel: (future: Future<R>, reason: string) => boolean,
+    control: (control: FutureControl<R>) => void,
+  ) {
+    this.id = id;
+    this.task = task;
+    this.call = call;
+    this.#cancel = cancel;
+    control({ start: () => this.#start(), settle: (outcome) => this.#settle(outcome) });
+  }
+
+  get state(): FutureState {
+    return this.#state;
+  }
+
+  /** The result, once fulfilled. */
+  get result(): R | undefined {
+    return this.#outcome?.state === 'fulfilled' ? this.#outcome.value : undefined;
+  }
+
+  /** The error, once rejected or cancelled. */
+  get error(): unknown {
+    return this.#outcome?.state === 'fulfilled' ? undefined : this.#outcome?.error;
+  }
+
+  /** True once the future has a result, an error, or was cancelled. */
+  done(): boolean {
+    return this.#outcome !== undefined;
+  }
+
+  running(): boolean {
+    return this.#state === 'running';
+  }
+
+  cancelled(): boolean {
+    return this.#state === 'cancelled';
+  }
+
+  /**
+   * Asks for cancellation. A queued call is dropped; a running one has its comms closed
+   * (CloseRequestError in the child), then its child is stopped. Returns false if already done.
+   */
+  cancel(reason = 'future.cancel() was called'): boolean {
+    if (this.done()) return false;
+    return this.#cancel(this, reason);
+  }
+
+  then<A = R, B = never>(
+    onFulfilled?: ((value: R) => A | PromiseLike<A>) | null,
+    onRejected?: ((error: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.#settled().then(onFulfilled, onRejected);
+  }
+
+  #settled(): Promise<R> {
+    if (!this.#promise) {
+      const outcome = this.#outcome;
+      if (outcome) {
+        this.#promise = outcome.state === 'fulfilled' ? Promise.resolve(outcome.value) : Promise.reject(outcome.error);
+      } else {
+        this.#promise = new Promise<R>((resolve, reject) => {
+          this.#resolve = resolve;
+          this.#reject = reject;
+        });
+      }
+    }
+    return this.#promise;
+  }
+
+  #start(): void {
+    if (this.#state === 'queued') this.#state = 'running';
+  }
+
+  #settle(outcome: Outcome<R>): boolean {
+    if (this.#outcome) return false;
+    this.#outcome = outcome;
+    this.#state = outcome.state;
+    if (outcome.state === 'fulfilled') this.#resolve?.(outcome.value);
+    else this.#reject?.(outcome.error);
+    return true;
+  }
+
+  /** Prints as `Future(3, fib, fulfilled)`. */
+  toString(): string {
+    return `Future(${this.id}, ${this.call.task.export}, ${this.#state})`;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * forkline: run work in warm child processes and talk to it while it runs.
+ */
+export { Scheduler, type TaskOptions } from './scheduler/scheduler.js';
+export type { ProcessSchedulerOptions, SchedulerOptions } from './scheduler/options.js';
+export type { RunOptions } from './scheduler/run.js';
+export type { SchedulerEvents } from './scheduler/events.js';
+export { ExitCode, type ExitState } from './scheduler/exit.js';
+export type { ErrorAction, ExceptionPolicy } from './scheduler/policy.js';
+export { Task, type TaskEvents, type TaskEventMap, type TaskArgs, type SubmitOptions, type AnyTask } from './task.js';
+export { Future, type FutureState } from './future.js';
+export { taskRef, taskModule, type TaskRef, type TaskModule, type TaskFunction } from './task-ref.js';
+export type { Plugin, PluginTypes, SubmitCall, AnyPlugin, TaskResult } from './plugin.js';
+export type { Handler, HandlerOptions } from './events/emitter.js';
+export type { InjectSpec, TaskIdentity } from './wire/protocol.js';
+export type { Serialization } from './wire/serializable.js';
+export type { ErrorClass } from './wire/error-codec.js';
+export { Limiter, type LimiterOptions, type LimiterEvents } from './plugins/limiter.js';
+export {
+  ForklineError,
+  EventNotKnownError,
+  InvalidOptionError,
+  SchedulerNotRunningError,
+  SchedulerBusyError,
+  TaskLoadError,
+  WorkerCrashedError,
+  CancelledError,
+  SerializationError,
+  InjectionConflictError,
+  PluginError,
+} from './errors.js';

@@ -1,0 +1,90 @@
+/**
+ * The plugin contract: a plugin attaches to a task, may add events to it, and sees every submit
+ * call first, to rewrite it (the function, its arguments, the named values injected into the call
+ * in the child) or to veto it.
+ */
+import type { AnyTask } from './task.js';
+import type { TaskFunction } from './task-ref.js';
+import type { InjectSpec, TaskIdentity } from './wire/protocol.js';
+
+/** One submission as the plugins see it, before it becomes a future. */
+export interface SubmitCall {
+  /** Which function runs. A plugin may point the call at another one. */
+  readonly task: TaskIdentity;
+  /** The positional arguments. */
+  readonly args: readonly unknown[];
+  /**
+   * Named values the child builds and passes to the function as one object after `args`:
+   * `fn(...args, { comm })`. Empty when nothing is injected, and then nothing is appended.
+   */
+  readonly inject: Readonly<Record<string, InjectSpec>>;
+}
+
+/**
+ * What a plugin means for the types of the task it is attached to. forkline sets `fn` to the
+ * task's function when it computes the task's types, so `events` and `injects` may depend on it
+ * (the Comm plugin types message data from the function's `comm` parameter this way).
+ */
+export interface PluginTypes {
+  readonly fn: unknown;
+  /** Event map of the events the plugin adds. */
+  readonly events: object;
+  /** Name → type of the values the plugin injects. */
+  readonly injects: object;
+}
+
+/**
+ * A plugin. Every member is optional but `name`.
+ *
+ * `preSubmit` must not hold resources for the call: a later plugin may veto it. Allocate in a
+ * handler of the task's `submitted` event instead, which fires only for calls that went through.
+ */
+export interface Plugin<T extends PluginTypes = PluginTypes> {
+  /** Shown in errors and in the task panel. */
+  readonly name: string;
+  /** Called once, when the task is created: add events, subscribe to the task's events. */
+  attach?(task: AnyTask): void;
+  /**
+   * Called on every submit, in plugin order. Return the call (the same or a rewritten one) to
+   * go on, or `false` to veto it: then `submit()` returns `undefined` and nothing runs.
+   */
+  preSubmit?(call: SubmitCall, task: AnyTask): SubmitCall | false;
+  /** Lines of state for the task panel, e.g. `Open Connections: 0`. */
+  describe?(): readonly string[];
+  /** Type-level only. */
+  readonly types?: T;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any plugin, whatever its types.
+export type AnyPlugin = Plugin<any>;
+
+type UnionToIntersection<U> = (U extends unknown ? (value: U) => void : never) extends (value: infer I) => void
+  ? I
+  : never;
+
+type Resolve<P, F> = P extends Plugin<infer T> ? T & { readonly fn: F } : never;
+
+/** The events a list of plugins adds to a task running `F`. */
+export type PluginEvents<P extends readonly AnyPlugin[], F> = UnionToIntersection<
+  { [I in keyof P]: Resolve<P[I], F>['events'] }[number]
+>;
+
+/** The values a list of plugins injects into a task running `F`. */
+export type PluginInjects<P extends readonly AnyPlugin[], F> = UnionToIntersection<
+  { [I in keyof P]: Resolve<P[I], F>['injects'] }[number]
+>;
+
+/**
+ * The arguments `submit()` takes for `F` when `Injected` values are appended: every parameter
+ * but the last, which must receive the injected object. `never` if `F` has no such parameter.
+ */
+export type SubmitArgs<F extends TaskFunction, Injected> = [keyof Injected] extends [never]
+  ? Parameters<F>
+  : Parameters<F> extends [...infer Args, infer Last]
+    ? Last extends { [K in keyof Injected]: unknown }
+      ? Args
+      : never
+    : never;
+
+/** What a task running `F` resolves to. */
+export type TaskResult<F extends TaskFunction> = Awaited<ReturnType<F>>;

@@ -1,0 +1,93 @@
+/**
+ * Limiter: vetoes submits past a total number of calls, past a number running at once, or while
+ * other tasks run, and says which limit it hit with an event.
+ */
+import { InvalidOptionError, PluginError } from '../errors.js';
+import type { Plugin, PluginTypes, SubmitCall } from '../plugin.js';
+import type { AnyTask } from '../task.js';
+
+export interface LimiterOptions {
+  /** Calls allowed over the task's life (calls vetoed by other plugins do not count). */
+  readonly maxCalls?: number;
+  /** Calls allowed queued or running at once. */
+  readonly maxConcurrent?: number;
+  /** Veto while any of these tasks has a call queued or running. */
+  readonly notWhileRunning?: AnyTask | readonly AnyTask[];
+}
+
+export interface LimiterEvents {
+  /** A submit was vetoed: `maxCalls` were already made. */
+  'call-limit-reached': [task: AnyTask, args: readonly unknown[]];
+  /** A submit was vetoed: `maxConcurrent` calls were in flight. */
+  'concurrent-limit-reached': [task: AnyTask, args: readonly unknown[]];
+  /** A submit was vetoed: a task in `notWhileRunning` was running. */
+  'disabled-due-to-running-task': [task: AnyTask, args: readonly unknown[]];
+}
+
+interface LimiterTypes extends PluginTypes {
+  readonly events: LimiterEvents;
+  readonly injects: object;
+}
+
+const EVENTS = ['call-limit-reached', 'concurrent-limit-reached', 'disabled-due-to-running-task'];
+
+export class Limiter implements Plugin<LimiterTypes> {
+  readonly name = 'limiter';
+  readonly maxCalls: number;
+  readonly maxConcurrent: number;
+  readonly notWhileRunning: readonly AnyTask[];
+  #calls = 0;
+  #task: AnyTask | undefined;
+
+  constructor(options: LimiterOptions) {
+    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('Limiter options', 'an object', options);
+    this.maxCalls = limit(options.maxCalls, 'maxCalls');
+    this.maxConcurrent = limit(options.maxConcurrent, 'maxConcurrent');
+    const tasks = options.notWhileRunning ?? [];
+    this.notWhileRunning = Array.isArray(tasks) ? tasks : [tasks as AnyTask];
+    if (options.maxCalls === undefined && options.maxConcurrent === undefined && this.notWhileRunning.length === 0) {
+      throw new InvalidOptionError('Limiter options', 'at least one of maxCalls, maxConcurrent, notWhileRunning', options);
+    }
+  }
+
+  /** Calls made so far. */
+  get calls(): number {
+    return this.#calls;
+  }
+
+  attach(task: AnyTask): void {
+    if (this.#task) throw new PluginError(`This Limiter is already attached to task "${this.#task.name}"; make one Limiter per task.`);
+    if (this.notWhileRunning.includes(task)) {
+      throw new PluginError(`Limiter on task "${task.name}" lists the task itself in notWhileRunning; it could never run. Remove it, or use maxConcurrent: 1.`);
+    }
+    this.#task = task;
+    task.addEvents(...EVENTS);
+    task.on('submitted', () => void this.#calls++, { hidden: true });
+  }
+
+  preSubmit(call: SubmitCall, task: AnyTask): SubmitCall | false {
+    if (this.#calls >= this.maxCalls) return veto(task, 'call-limit-reached', call);
+    if (task.futures.length >= this.maxConcurrent) return veto(task, 'concurrent-limit-reached', call);
+    if (this.notWhileRunning.some((other) => other.running())) return veto(task, 'disabled-due-to-running-task', call);
+    return call;
+  }
+
+  describe(): readonly string[] {
+    const lines: string[] = [];
+    if (this.maxCalls !== Infinity) lines.push(`Calls ${this.#calls}/${this.maxCalls}`);
+    if (this.maxConcurrent !== Infinity) lines.push(`Concurrent ${this.#task?.futures.length ?? 0}/${this.maxConcurrent}`);
+    if (this.notWhileRunning.length > 0) lines.push(`Not while running: ${this.notWhileRunning.map((task) => task.name).join(', ')}`);
+    return lines;
+  }
+}
+
+function veto(task: AnyTask, event: string, call: SubmitCall): false {
+  (task.emit as (name: string, ...args: unknown[]) => void)(event, task, call.args);
+  return false;
+}
+
+function limit(value: number | undefined, option: string): number {
+  if (value === undefined) return Infinity;
+  if (!Number.isInteger(value) || value < 1) throw new InvalidOptionError(option, 'an integer >= 1', value);
+  return value;
+}

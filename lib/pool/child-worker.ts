@@ -1,0 +1,98 @@
+/**
+ * A worker in a forked child process, started through execa.
+ *
+ * execa starts the child and kills it if the host exits (`cleanup`), and escalates SIGTERM to
+ * SIGKILL (`forceKillAfterDelay`). Its IPC helpers stay off: they deliver at most one message per
+ * macrotask, which would cap throughput, so frames go over the channel directly.
+ */
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { log } from '../debug.js';
+import { Outbox } from '../wire/outbox.js';
+import { isFrame, type ChildEnvelope, type Frame, type HostEnvelope } from '../wire/protocol.js';
+import type { Serialization } from '../wire/serializable.js';
+import type { WorkerExit, WorkerFactory, WorkerHandle, WorkerListener } from './worker-handle.js';
+
+const CHILD_ENTRY = fileURLToPath(new URL('../../workers/child.js', import.meta.url));
+
+export interface ChildWorkerOptions {
+  readonly serialization: Serialization;
+  readonly execArgv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>> | undefined;
+  readonly cwd: string | undefined;
+  readonly prefixOutput: boolean;
+  /** Milliseconds between SIGTERM and SIGKILL. */
+  readonly killGracePeriod: number;
+}
+
+export function childWorkerFactory(options: ChildWorkerOptions): WorkerFactory {
+  return (listener) => startChildWorker(options, listener);
+}
+
+function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener): WorkerHandle {
+  const subprocess = execa(process.execPath, [...options.execArgv, CHILD_ENTRY], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: options.serialization,
+    env: {
+      ...options.env,
+      FORKLINE_SERIALIZATION: options.serialization,
+      FORKLINE_PREFIX_OUTPUT: options.prefixOutput ? '1' : '0',
+    },
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    cleanup: true,
+    reject: false,
+    buffer: false,
+    forceKillAfterDelay: options.killGracePeriod,
+  });
+  const pid = subprocess.pid;
+  log.pool('child %d started', pid);
+
+  const outbox = new Outbox<HostEnvelope>((frame, done) => {
+    if (!subprocess.connected) {
+      done(new Error('the channel to the child is closed'));
+      return;
+    }
+    if (log.ipc.enabled) log.ipc('host -> %d %o', pid, frame);
+    try {
+      subprocess.send(frame, undefined, {}, done);
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+
+  subprocess.on('message', (message: unknown) => {
+    if (!isFrame(message)) return;
+    if (log.ipc.enabled) log.ipc('%d -> host %o', pid, message);
+    for (const envelope of (message as Frame<ChildEnvelope>).$forkline) listener.envelope(envelope);
+  });
+
+  // 'exit' may come before the last messages are read; 'disconnect' comes after. Report the exit
+  // once both happened, so every envelope the child sent is delivered before its crash is.
+  const disconnected = new Promise<void>((resolve) => {
+    if (!subprocess.connected) resolve();
+    else subprocess.once('disconnect', resolve);
+  });
+  void Promise.all([subprocess, disconnected]).then(([result]) => {
+    const exit: WorkerExit = {
+      exitCode: result.exitCode ?? null,
+      signal: result.signal ?? null,
+      ...(result.failed && result.exitCode === undefined && result.signal === undefined
+        ? { error: new Error(result.originalMessage || result.shortMessage) }
+        : {}),
+    };
+    log.pool('child %d exited %o', pid, exit);
+    listener.exit(exit);
+  });
+
+  return {
+    pid,
+    send: (envelope) => outbox.push(envelope),
+    close: () => {
+      outbox.flush();
+      if (subprocess.connected) subprocess.disconnect();
+    },
+    kill: () => {
+      subprocess.kill('SIGTERM');
+    },
+  };
+}

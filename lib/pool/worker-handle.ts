@@ -1,0 +1,31 @@
+/**
+ * The host's view of one runtime, whether it lives in a forked child or in the host itself.
+ */
+import type { ChildEnvelope, HostEnvelope } from '../wire/protocol.js';
+
+export interface WorkerExit {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** Set when the worker could not be started at all. */
+  readonly error?: Error;
+}
+
+/** What a worker reports to its pool. */
+export interface WorkerListener {
+  envelope(envelope: ChildEnvelope): void;
+  /** Called once, after every envelope the worker sent has been delivered. */
+  exit(exit: WorkerExit): void;
+}
+
+export interface WorkerHandle {
+  readonly pid: number | undefined;
+  /** Queues an envelope; envelopes sent in one tick cross together. */
+  send(envelope: HostEnvelope): void;
+  /** Asks the worker to finish: it exits once its channel closes. */
+  close(): void;
+  /** Stops the worker now: SIGTERM, then SIGKILL after the grace period. */
+  kill(): void;
+}
+
+/** Makes a worker that reports to `listener`. */
+export type WorkerFactory = (listener: WorkerListener) => WorkerHandle;

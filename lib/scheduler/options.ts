@@ -1,0 +1,124 @@
+/**
+ * Options of `Scheduler.withProcesses()`, `withSequential()` and `run()`, checked and defaulted.
+ */
+import { availableParallelism } from 'node:os';
+import { InvalidOptionError } from '../errors.js';
+import type { ErrorClass } from '../wire/error-codec.js';
+import type { Serialization } from '../wire/serializable.js';
+import { checkExceptionPolicy, type ErrorAction } from './policy.js';
+import type { RunOptions, RunSettings } from './run.js';
+
+export interface SchedulerOptions {
+  /**
+   * How values cross the boundary. 'advanced' (default) keeps Maps, Sets, Dates, BigInts, typed
+   * arrays and shared references; 'json' is plain JSON.
+   */
+  readonly serialization?: Serialization;
+  /**
+   * Error classes to rebuild by name when a task throws one, so `instanceof` and
+   * `onException` pairs work in the host. Built-in and forkline errors are always known.
+   */
+  readonly errorClasses?: readonly ErrorClass[];
+}
+
+export interface ProcessSchedulerOptions extends SchedulerOptions {
+  /** Node flags for the children, e.g. `['--max-old-space-size=512']`. Default none. */
+  readonly execArgv?: readonly string[];
+  /** The children's environment. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The children's working directory. Default the host's. */
+  readonly cwd?: string;
+  /** Prefix every line a task prints with `[name#id] `. Default false. */
+  readonly prefixOutput?: boolean;
+  /** Calls sent ahead to a busy child while its calls take under 2 ms. Default 16; 0 disables. */
+  readonly prefetch?: number;
+  /** Milliseconds between SIGTERM and SIGKILL, and for a cancelled call to return. Default 2000. */
+  readonly killGracePeriod?: number;
+}
+
+export interface ProcessSettings {
+  readonly maxWorkers: number;
+  readonly serialization: Serialization;
+  readonly errorClasses: readonly ErrorClass[];
+  readonly execArgv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>> | undefined;
+  readonly cwd: string | undefined;
+  readonly prefixOutput: boolean;
+  readonly prefetch: number;
+  readonly killGracePeriod: number;
+}
+
+export function processSettings(maxWorkers: unknown, options: ProcessSchedulerOptions = {}): ProcessSettings {
+  checkObject(options, 'options');
+  return {
+    maxWorkers: integer(maxWorkers ?? availableParallelism(), 'maxWorkers', 1),
+    ...common(options),
+    execArgv: stringArray(options.execArgv ?? [], 'execArgv'),
+    env: options.env,
+    cwd: options.cwd,
+    prefixOutput: boolean(options.prefixOutput ?? false, 'prefixOutput'),
+    prefetch: integer(options.prefetch ?? 16, 'prefetch', 0),
+    killGracePeriod: integer(options.killGracePeriod ?? 2000, 'killGracePeriod', 0),
+  };
+}
+
+export function commonSettings(options: SchedulerOptions = {}): Pick<ProcessSettings, 'serialization' | 'errorClasses'> {
+  checkObject(options, 'options');
+  return common(options);
+}
+
+function common(options: SchedulerOptions): Pick<ProcessSettings, 'serialization' | 'errorClasses'> {
+  const serialization = options.serialization ?? 'advanced';
+  if (serialization !== 'json' && serialization !== 'advanced') {
+    throw new InvalidOptionError('serialization', "'json' or 'advanced'", serialization);
+  }
+  const errorClasses = options.errorClasses ?? [];
+  if (!Array.isArray(errorClasses) || errorClasses.some((item) => typeof item !== 'function')) {
+    throw new InvalidOptionError('errorClasses', 'an array of Error classes', errorClasses);
+  }
+  return { serialization, errorClasses };
+}
+
+export function runSettings(options: RunOptions = {}): RunSettings {
+  checkObject(options, 'run() options');
+  const { timeout } = options;
+  if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && timeout <= 2 ** 31 - 1)) {
+    throw new InvalidOptionError('timeout', 'a number of milliseconds > 0 (and < 2^31)', timeout);
+  }
+  const onCancelled = options.onCancelled ?? 'raise';
+  if (!['raise', 'end', 'continue'].includes(onCancelled)) {
+    throw new InvalidOptionError('onCancelled', "'raise', 'end' or 'continue'", onCancelled);
+  }
+  return {
+    timeout,
+    endOnEmpty: boolean(options.endOnEmpty ?? true, 'endOnEmpty'),
+    wait: boolean(options.wait ?? true, 'wait'),
+    onException: checkExceptionPolicy(options.onException ?? 'raise', 'onException'),
+    onCancelled: onCancelled as ErrorAction,
+  };
+}
+
+function integer(value: unknown, option: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new InvalidOptionError(option, `an integer >= ${min}`, value);
+  }
+  return value;
+}
+
+function boolean(value: unknown, option: string): boolean {
+  if (typeof value !== 'boolean') throw new InvalidOptionError(option, 'a boolean', value);
+  return value;
+}
+
+function stringArray(value: unknown, option: string): readonly string[] {
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw new InvalidOptionError(option, 'an array of strings', value);
+  }
+  return value as string[];
+}
+
+function checkObject(value: unknown, option: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOptionError(option, 'an object', value);
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * One `scheduler.run()`: from 'start' to 'finished'.
+ *
+ * Owns what lives for the length of a run: the futures in flight, handlers still pending, timers,
+ * and the reasons to end. Every future submitted during the run settles before it ends.
+ */
+import { CancelledError, SerializationError } from '../errors.js';
+import type { Emitter } from '../events/emitter.js';
+import { Future, type FutureControl, type Outcome } from '../future.js';
+import { linkFuture, type FutureLink } from '../future-link.js';
+import type { Executor, Job } from '../pool/executor.js';
+import type { SubmitCall } from '../plugin.js';
+import type { AnyTask, SubmitOptions } from '../task.js';
+import { findUnserializable, type Serialization } from '../wire/serializable.js';
+import { log } from '../debug.js';
+import { EXIT_PRIORITY, ExitCode, type ExitState } from './exit.js';
+import { decide, type ErrorAction, type ExceptionPolicy } from './policy.js';
+import type { SchedulerEvents } from './events.js';
+
+export interface RunOptions {
+  /** End the run after this many milliseconds (exit code TIMEOUT). */
+  readonly timeout?: number;
+  /** End the run once nothing is queued or running (default true). Otherwise emit 'empty' and go on. */
+  readonly endOnEmpty?: boolean;
+  /** At the end, let queued and running calls finish (default true), or cancel them and stop the children. */
+  readonly wait?: boolean;
+  /** What a task error or a throwing handler does (default 'raise'). */
+  readonly onException?: ExceptionPolicy;
+  /** What a cancelled call does (default 'raise'). */
+  readonly onCancelled?: ErrorAction;
+}
+
+export interface RunSettings {
+  readonly timeout: number | undefined;
+  readonly endOnEmpty: boolean;
+  readonly wait: boolean;
+  readonly onException: ExceptionPolicy;
+  readonly onCancelled: ErrorAction;
+}
+
+export interface RunContext {
+  readonly events: Emitter<SchedulerEvents>;
+  readonly executor: Executor;
+  readonly serialization: Serialization;
+  readonly prefixOutput: boolean;
+  readonly nextId: () => number;
+}
+
+interface EndRequest {
+  readonly code: ExitCode;
+  readonly message?: string;
+  readonly error?: unknown;
+}
+
+export class Run {
+  readonly #context: RunContext;
+  readonly #settings: RunSettings;
+  #phase: 'running' | 'ending' | 'ended' = 'running';
+  #inFlight = 0;
+  #pendingHandlers = 0;
+  readonly #handlersSettled = new Set<() => void>();
+  readonly #ends = new Map<ExitCode, EndRequest>();
+  #wake: (() => void) | undefined;
+  #raise: { error: unknown } | undefined;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #emptyAnnounced = false;
+
+  constructor(context: RunContext, settings: RunSettings) {
+    this.#context = context;
+    this.#settings = settings;
+  }
+
+  running(): boolean {
+    return this.#phase === 'running' && this.#ends.size === 0;
+  }
+
+  /** Nothing queued, running, or pending in an async handler. */
+  empty(): boolean {
+    return this.#inFlight === 0 && this.#pendingHandlers === 0;
+  }
+
+  async execute(): Promise<ExitState> {
+    const { events, executor } = this.#context;
+    log.scheduler('run starts %o', this.#settings);
+    executor.start();
+    const ended = new Promise<void>((resolve) => (this.#wake = resolve));
+    if (this.#settings.timeout !== undefined) {
+      this.callLater(this.#settings.timeout, () => this.#end({ code: ExitCode.TIMEOUT }));
+    }
+    events.emit('start');
+    this.#checkEmpty();
+    await ended;
+
+    this.#phase = 'ending';
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    const end = EXIT_PRIORITY.map((code) => this.#ends.get(code)).find(Boolean) ?? { code: ExitCode.UNKNOWN };
+    log.scheduler('run ends: %s', end.code);
+    if (end.code === ExitCode.TIMEOUT) events.emit('timeout');
+    else if (end.code !== ExitCode.EXHAUSTED) events.emit('stop', end.message, end.error);
+    events.emit('finishing');
+    await executor.shutdown({ wait: this.#settings.wait, reason: `the scheduler stopped (${end.code}) with wait: false` });
+    if (this.#settings.wait) await this.#handlersDone();
+    this.#phase = 'ended';
+    const exit: ExitState = {
+      code: end.code,
+      ...(end.error === undefined ? {} : { error: end.error }),
+      ...(end.message === undefined ? {} : { message: end.message }),
+    };
+    events.emit('finished', exit);
+    if (this.#raise) throw this.#raise.error;
+    return exit;
+  }
+
+  stop(message?: string, error?: unknown): void {
+    this.#end({ code: ExitCode.STOPPED, ...(message === undefined ? {} : { message }), ...(error === undefined ? {} : { error }) });
+  }
+
+  callLater(delay: number, fn: () => unknown): { cancel(): void } {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.#guard(fn, 'callLater');
+    }, delay);
+    this.#timers.add(timer);
+    return {
+      cancel: () => {
+        clearTimeout(timer);
+        this.#timers.delete(timer);
+      },
+    };
+  }
+
+  submit(task: AnyTask, call: SubmitCall, options: SubmitOptions): Future<unknown> {
+    const { events, executor, serialization } = this.#context;
+    checkSendable(task, call, serialization);
+    const id = this.#context.nextId();
+    let control!: FutureControl<unknown>;
+    const future: Future<unknown> = new Future<unknown>(id, task, call, (_, reason) => this.#cancel(future, reason), (given) => (control = given));
+    const link: FutureLink = { receive: undefined, send: (envelope) => executor.sendComm(id, envelope) };
+    linkFuture(future, link);
+    this.#inFlight++;
+    this.#emptyAnnounced = false;
+
+    const { signal } = options;
+    const onAbort = () => future.cancel(signal?.reason instanceof Error ? signal.reason.message : 'its AbortSignal was aborted');
+    const job: Job = {
+      id,
+      call,
+      label: this.#context.prefixOutput ? `${task.name}#${id}` : undefined,
+      report: {
+        dispatched: () => control.start(),
+        comm: (envelope) => link.receive?.(envelope),
+        settled: (outcome) => {
+          signal?.removeEventListener('abort', onAbort);
+          this.#settled(future, control, outcome);
+        },
+      },
+    };
+    events.emit('future-submitted', future);
+    task.emit('submitted', future, ...call.args);
+    executor.execute(job);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    return future;
+  }
+
+  /** For emitters: a handler threw. */
+  handlerFailed(error: unknown, event: string): void {
+    log.scheduler('handler of %s threw: %o', event, error);
+    this.#apply(decide(this.#settings.onException, error), error, ExitCode.EXCEPTION);
+  }
+
+  /** For emitters: a handler returned a promise; the run is not empty until it settles. */
+  handlerPending(promise: Promise<unknown>): void {
+    this.#pendingHandlers++;
+    void promise.finally(() => {
+      this.#pendingHandlers--;
+      if (this.#pendingHandlers === 0) for (const settled of this.#handlersSettled) settled();
+      this.#checkEmpty();
+    });
+  }
+
+  #cancel(future: Future<unknown>, reason: string): boolean {
+    if (future.done()) return false;
+    this.#context.executor.cancel(future.id, new CancelledError(future.call.task, reason));
+    return true;
+  }
+
+  #settled(future: Future<unknown>, control: FutureControl<unknown>, outcome: Outcome<unknown>): void {
+    if (!control.settle(outcome)) return;
+    const { events } = this.#context;
+    const task = future.task;
+    switch (outcome.state) {
+      case 'fulfilled':
+        events.emit('future-done', future);
+        events.emit('future-result', future, outcome.value);
+        task.emit('done', future);
+        task.emit('result', future, outcome.value);
+        break;
+      case 'rejected':
+        events.emit('future-done', future);
+        events.emit('future-exception', future, outcome.error);
+        task.emit('done', future);
+        task.emit('exception', future, outcome.error);
+        this.#apply(decide(this.#settings.onException, outcome.error), outcome.error, ExitCode.EXCEPTION);
+        break;
+      case 'cancelled':
+        events.emit('future-cancelled', future, outcome.error);
+        task.emit('cancelled', future, outcome.error);
+        if (this.#phase === 'running') this.#apply(this.#settings.onCancelled, outcome.error, ExitCode.CANCELLED);
+        break;
+      default:
+        outcome satisfies never;
+    }
+    this.#inFlight--;
+    this.#checkEmpty();
+  }
+
+  #apply(action: ErrorAction, error: unknown, code: ExitCode): void {
+    if (action === 'continue') return;
+    if (action === 'raise' && !this.#raise) this.#raise = { error };
+    this.#end({ code, error });
+  }
+
+  #checkEmpty(): void {
+    if (this.#phase !== 'running' || this.#ends.size > 0 || !this.empty() || this.#emptyAnnounced) return;
+    this.#emptyAnnounced = true;
+    this.#context.events.emit('empty');
+    // A handler of 'empty' may have submitted more.
+    if (this.#settings.endOnEmpty && this.empty()) this.#end({ code: ExitCode.EXHAUSTED });
+  }
+
+  #end(request: EndRequest): void {
+    if (this.#phase !== 'running' || this.#ends.has(request.code)) return;
+    this.#ends.set(request.code, request);
+    this.#wake?.();
+  }
+
+  #guard(fn: () => unknown, event: string): void {
+    try {
+      const returned = fn();
+      if (returned instanceof Promise) this.handlerPending(returned.catch((error: unknown) => this.handlerFailed(error, event)));
+    } catch (error) {
+      this.handlerFailed(error, event);
+    }
+  }
+
+  #handlersDone(): Promise<void> {
+    if (this.#pendingHandlers === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const settled = () => {
+        this.#handlersSettled.delete(settled);
+        resolve();
+      };
+      this.#handlersSettled.add(settled);
+    });
+  }
+}
+
+/** Rejects a call that cannot be sent, before anything is queued. */
+function checkSendable(task: AnyTask, call: SubmitCall, serialization: Serialization): void {
+  const where = `${task.name}.submit()`;
+  const problem = findUnserializable(call.args, serialization);
+  if (problem) throw new SerializationError(where, `args${problem.path}`, problem.problem, serialization);
+  for (const [name, spec] of Object.entries(call.inject)) {
+    if (spec.kind !== 'value') continue;
+    const found = findUnserializable(spec.value, serialization);
+    if (found) throw new SerializationError(where, `the injected "${name}"${found.path}`, found.problem, serialization);
+  }
+}

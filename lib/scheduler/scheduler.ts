@@ -1,0 +1,199 @@
+/**
+ * The scheduler: makes tasks, runs them on its executor, and emits what happens.
+ *
+ * Kept thin on purpose: a run's logic is in run.ts, the workers in ../pool/, option checks in
+ * options.ts.
+ */
+import { Emitter, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from '../events/emitter.js';
+import { InvalidOptionError, SchedulerBusyError, SchedulerNotRunningError } from '../errors.js';
+import * as forklineErrors from '../errors.js';
+import type { Future } from '../future.js';
+import type { AnyPlugin, SubmitArgs, TaskResult } from '../plugin.js';
+import { childWorkerFactory } from '../pool/child-worker.js';
+import type { Executor } from '../pool/executor.js';
+import { inProcessWorkerFactory } from '../pool/in-process-worker.js';
+import { Pool } from '../pool/pool.js';
+import { Task, type TaskHost } from '../task.js';
+import type { TaskFunction, TaskRef } from '../task-ref.js';
+import { errorClassMap, type ErrorClass } from '../wire/error-codec.js';
+import type { Serialization } from '../wire/serializable.js';
+import { SCHEDULER_EVENTS, type SchedulerEvents } from './events.js';
+import type { ExitState } from './exit.js';
+import { commonSettings, processSettings, runSettings, type ProcessSchedulerOptions, type SchedulerOptions } from './options.js';
+import { Run, type RunOptions } from './run.js';
+
+export interface TaskOptions<P extends readonly AnyPlugin[]> {
+  /** Plugins, applied to each submit in this order. */
+  readonly plugins?: P;
+  /** Display name; defaults to the export name. */
+  readonly name?: string;
+}
+
+/** Ids are unique across schedulers, so futures and comm ids never collide in one process. */
+let lastFutureId = 0;
+const nextFutureId = () => ++lastFutureId;
+
+export class Scheduler {
+  readonly #events: Emitter<SchedulerEvents>;
+  readonly #executor: Executor;
+  readonly #serialization: Serialization;
+  readonly #prefixOutput: boolean;
+  readonly #host: TaskHost;
+  readonly #adhoc = new Map<string, Task>();
+  #run: Run | undefined;
+
+  /**
+   * A scheduler on a warm pool of `maxWorkers` child processes (default: one per CPU).
+   * Each child runs one call at a time and is reused across calls.
+   */
+  static withProcesses(maxWorkers?: number, options: ProcessSchedulerOptions = {}): Scheduler {
+    const settings = processSettings(maxWorkers, options);
+    const errorClasses = knownErrors(settings.errorClasses);
+    const pool = new Pool({
+      size: settings.maxWorkers,
+      prefetch: settings.prefetch,
+      errorClasses,
+      cancelGracePeriod: settings.killGracePeriod,
+      factory: childWorkerFactory(settings),
+    });
+    return new Scheduler(pool, settings.serialization, settings.prefixOutput);
+  }
+
+  /**
+   * A scheduler that runs calls one at a time inside this process, with the same semantics as a
+   * pool of one child: for debugging, and for tests of task code.
+   */
+  static withSequential(options: SchedulerOptions = {}): Scheduler {
+    const settings = commonSettings(options);
+    const pool = new Pool({
+      size: 1,
+      prefetch: 0,
+      errorClasses: knownErrors(settings.errorClasses),
+      cancelGracePeriod: 0,
+      factory: inProcessWorkerFactory(settings.serialization),
+    });
+    return new Scheduler(pool, settings.serialization, false);
+  }
+
+  private constructor(executor: Executor, serialization: Serialization, prefixOutput: boolean) {
+    this.#executor = executor;
+    this.#serialization = serialization;
+    this.#prefixOutput = prefixOutput;
+    const supervisor: HandlerSupervisor = {
+      handlerFailed: (error, event) => {
+        if (!this.#run) throw error;
+        this.#run.handlerFailed(error, event);
+      },
+      handlerPending: (promise) => this.#run?.handlerPending(promise),
+    };
+    this.#events = new Emitter('Scheduler', SCHEDULER_EVENTS, supervisor);
+    this.#host = {
+      supervisor,
+      submit: (task, call, submitOptions) => this.#liveRun(`${task.name}.submit()`).submit(task, call, submitOptions),
+      assertRunning: (action) => void this.#liveRun(action),
+    };
+  }
+
+  /**
+   * Makes a task of an exported function.
+   *
+   * @example
+   * ```ts
+   * import type * as Jobs from './jobs.ts';
+   * const jobs = taskModule<typeof Jobs>(new URL('./jobs.ts', import.meta.url));
+   * const fib = scheduler.task(jobs.fib);
+   * scheduler.on('start', () => fib.submit(30));
+   * ```
+   */
+  task<F extends TaskFunction, const P extends readonly AnyPlugin[] = []>(ref: TaskRef<F>, options: TaskOptions<P> = {}): Task<F, P> {
+    if (typeof ref !== 'object' || ref === null || typeof ref.module !== 'string' || typeof ref.export !== 'string') {
+      throw new InvalidOptionError('ref', 'a task ref from taskRef() or taskModule()', ref);
+    }
+    return new Task(this.#host, ref, options.plugins ?? ([] as unknown as P), options.name);
+  }
+
+  /** Submits a call of `ref` without plugins: `scheduler.task(ref).submit(...args)`, with one task per ref. */
+  submit<F extends TaskFunction>(ref: TaskRef<F>, ...args: SubmitArgs<F, object>): Future<TaskResult<F>> {
+    const key = `${ref.module}#${ref.export}`;
+    let task = this.#adhoc.get(key);
+    if (!task) this.#adhoc.set(key, (task = this.task(ref) as unknown as Task));
+    return (task.submit as (...values: unknown[]) => Future<unknown>)(...args) as Future<TaskResult<F>>;
+  }
+
+  /**
+   * Runs until stopped, out of work (with `endOnEmpty`), or timed out, and returns how it ended.
+   * Rejects with the error when the exception policy says 'raise'. A scheduler can run again
+   * once a run has finished.
+   */
+  async run(options: RunOptions = {}): Promise<ExitState> {
+    if (this.#run) throw new SchedulerBusyError();
+    const settings = runSettings(options);
+    const run = new Run(
+      {
+        events: this.#events,
+        executor: this.#executor,
+        serialization: this.#serialization,
+        prefixOutput: this.#prefixOutput,
+        nextId: nextFutureId,
+      },
+      settings,
+    );
+    this.#run = run;
+    try {
+      return await run.execute();
+    } finally {
+      this.#run = undefined;
+    }
+  }
+
+  /** Ends the run; idempotent. `running()` is false from this call on. */
+  stop(message?: string, error?: unknown): void {
+    this.#run?.stop(message, error);
+  }
+
+  /** Calls `fn` after `delay` ms, unless cancelled or the run ends first. */
+  callLater(delay: number, fn: () => unknown): { cancel(): void } {
+    if (typeof delay !== 'number' || !(delay >= 0)) throw new InvalidOptionError('delay', 'a number of milliseconds >= 0', delay);
+    if (typeof fn !== 'function') throw new InvalidOptionError('fn', 'a function', fn);
+    return this.#liveRun('scheduler.callLater()').callLater(delay, fn);
+  }
+
+  /** True from `run()` until the run starts ending. */
+  running(): boolean {
+    return this.#run?.running() ?? false;
+  }
+
+  /** True when nothing is queued or running. */
+  empty(): boolean {
+    return this.#run?.empty() ?? true;
+  }
+
+  on<K extends keyof SchedulerEvents>(
+    event: K,
+    handler: Handler<EventArgs<SchedulerEvents, K>>,
+    options?: HandlerOptions<EventArgs<SchedulerEvents, K>>,
+  ): () => void {
+    return this.#events.on(event, handler, options);
+  }
+
+  once<K extends keyof SchedulerEvents>(event: K, options?: { signal?: AbortSignal }): Promise<EventArgs<SchedulerEvents, K>> {
+    return this.#events.once(event, options);
+  }
+
+  /** How many times each event was emitted, across runs. */
+  get eventCounts(): Readonly<Partial<Record<keyof SchedulerEvents, number>>> {
+    return this.#events.eventCounts;
+  }
+
+  #liveRun(action: string): Run {
+    if (!this.#run?.running()) throw new SchedulerNotRunningError(action);
+    return this.#run;
+  }
+}
+
+function knownErrors(extra: readonly ErrorClass[]): ReadonlyMap<string, ErrorClass> {
+  const ours = (Object.values(forklineErrors) as unknown[]).filter(
+    (value): value is ErrorClass => typeof value === 'function' && value.prototype instanceof Error,
+  );
+  return errorClassMap([...ours, ...extra]);
+}

@@ -1,0 +1,174 @@
+/**
+ * A task: one exported function, the plugins around it, and the events of its calls.
+ */
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
+import { Emitter, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from './events/emitter.js';
+import { InvalidOptionError } from './errors.js';
+import type { Future } from './future.js';
+import type { AnyPlugin, PluginEvents, PluginInjects, SubmitArgs, SubmitCall, TaskResult } from './plugin.js';
+import type { TaskFunction, TaskRef } from './task-ref.js';
+import { renderTaskPanel } from './task-panel.js';
+
+/** The events every task emits. Handlers receive the future first, as in amltk. */
+export interface TaskEvents<R, A extends readonly unknown[] = readonly unknown[]> {
+  /** The call went through the plugins and was queued; `args` as the plugins left them. */
+  submitted: [future: Future<R>, ...args: A];
+  /** The call finished, with a result or an error (not emitted for a cancelled call). */
+  done: [future: Future<R>];
+  /** The call returned `result`. */
+  result: [future: Future<R>, result: R];
+  /** The call threw `error` (or its child crashed, or a limit stopped it). */
+  exception: [future: Future<R>, error: unknown];
+  /** The call was cancelled before it finished; `error` is a CancelledError. */
+  cancelled: [future: Future<R>, error: unknown];
+}
+
+/** The full event map of a task running `F` with plugins `P`. */
+export type TaskEventMap<F extends TaskFunction, P extends readonly AnyPlugin[]> = TaskEvents<
+  TaskResult<F>,
+  TaskArgs<F, P>
+> &
+  PluginEvents<P, F>;
+
+/** The arguments `submit()` takes for a task running `F` with plugins `P`. */
+export type TaskArgs<F extends TaskFunction, P extends readonly AnyPlugin[]> = SubmitArgs<F, PluginInjects<P, F>>;
+
+export interface SubmitOptions {
+  /** Aborting cancels the call: dropped if queued, stopped if running. */
+  readonly signal?: AbortSignal;
+}
+
+/** Internal: what a task needs from its scheduler. */
+export interface TaskHost {
+  readonly supervisor: HandlerSupervisor;
+  submit(task: AnyTask, call: SubmitCall, options: SubmitOptions): Future<unknown>;
+  assertRunning(action: string): void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any task, whatever its function and plugins.
+export type AnyTask = Task<any, any>;
+
+const TASK_EVENTS = ['submitted', 'done', 'result', 'exception', 'cancelled'] as const;
+
+export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyPlugin[] = readonly AnyPlugin[]> {
+  /** The function this task runs: `{ module, export }`. */
+  readonly identity: TaskRef<F>;
+  /** A short name: the export name, or the module's file name for a default export. */
+  readonly name: string;
+  /** Unique id for displays and logs, e.g. `Task-fib-x3Y9aQ2c`. */
+  readonly ref: string;
+  readonly plugins: P;
+
+  readonly #host: TaskHost;
+  readonly #emitter: Emitter<TaskEventMap<F, P>>;
+  readonly #inFlight = new Set<Future<TaskResult<F>>>();
+
+  /** @internal Use `scheduler.task()`. */
+  constructor(host: TaskHost, identity: TaskRef<F>, plugins: P, name?: string) {
+    if (!Array.isArray(plugins)) throw new InvalidOptionError('plugins', 'an array of plugins', plugins);
+    this.#host = host;
+    this.identity = identity;
+    this.plugins = plugins;
+    this.name = name ?? defaultName(identity);
+    this.ref = `Task-${this.name}-${randomBytes(6).toString('base64url')}`;
+    this.#emitter = new Emitter(`Task "${this.name}"`, TASK_EVENTS as never, host.supervisor);
+    // In-flight bookkeeping comes first so that plugins' handlers already see it updated.
+    const settled = (future: Future<TaskResult<F>>) => this.#inFlight.delete(future);
+    this.#emitter.on('done' as never, settled as never, { hidden: true });
+    this.#emitter.on('cancelled' as never, settled as never, { hidden: true });
+    for (const plugin of plugins) plugin.attach?.(this);
+  }
+
+  /**
+   * Submits a call. Returns its future, or `undefined` if a plugin vetoed it.
+   * @throws SchedulerNotRunningError when the scheduler is not running.
+   * @throws SerializationError when an argument cannot be sent to a child.
+   */
+  submit(...args: TaskArgs<F, P>): Future<TaskResult<F>> | undefined {
+    return this.submitWith({}, ...args);
+  }
+
+  /** `submit()` with options, such as an AbortSignal. */
+  submitWith(options: SubmitOptions, ...args: TaskArgs<F, P>): Future<TaskResult<F>> | undefined {
+    this.#host.assertRunning(`${this.name}.submit()`);
+    let call: SubmitCall = { task: this.identity, args, inject: {} };
+    for (const plugin of this.plugins) {
+      if (!plugin.preSubmit) continue;
+      const next = plugin.preSubmit(call, this);
+      if (next === false) return undefined;
+      call = next;
+    }
+    const future = this.#host.submit(this, call, options) as Future<TaskResult<F>>;
+    this.#inFlight.add(future);
+    return future;
+  }
+
+  /** Subscribes to an event of this task; returns a function that unsubscribes. */
+  on<K extends keyof TaskEventMap<F, P> & string>(
+    event: K,
+    handler: Handler<EventArgs<TaskEventMap<F, P>, K>>,
+    options?: HandlerOptions<EventArgs<TaskEventMap<F, P>, K>>,
+  ): () => void {
+    return this.#emitter.on(event, handler, options);
+  }
+
+  /** Resolves with the arguments of the next emit of `event`. */
+  once<K extends keyof TaskEventMap<F, P> & string>(
+    event: K,
+    options?: { signal?: AbortSignal },
+  ): Promise<EventArgs<TaskEventMap<F, P>, K>> {
+    return this.#emitter.once(event, options);
+  }
+
+  /** For plugins and the scheduler: emits an event of this task. */
+  emit<K extends keyof TaskEventMap<F, P> & string>(event: K, ...args: EventArgs<TaskEventMap<F, P>, K>): void {
+    this.#emitter.emit(event, ...args);
+  }
+
+  /** For plugins: makes more event names known to this task. */
+  addEvents(...events: string[]): void {
+    this.#emitter.addEvents(...events);
+  }
+
+  /** How many times each event was emitted. */
+  get eventCounts(): Readonly<Partial<Record<keyof TaskEventMap<F, P> & string, number>>> {
+    return this.#emitter.eventCounts;
+  }
+
+  /** The names of the events this task emits, its plugins' included. */
+  get events(): readonly string[] {
+    return this.#emitter.events;
+  }
+
+  /** The futures submitted and not yet done or cancelled. */
+  get futures(): readonly Future<TaskResult<F>>[] {
+    return [...this.#inFlight];
+  }
+
+  /** True while any call of this task is queued or running. */
+  running(): boolean {
+    return this.#inFlight.size > 0;
+  }
+
+  /** @internal The number of visible handlers per event, for the panel. */
+  listenerCount(event: string): number {
+    return this.#emitter.listenerCount(event as never);
+  }
+
+  toString(): string {
+    return `Task(${this.name})`;
+  }
+
+  [inspect.custom](): string {
+    return renderTaskPanel(this);
+  }
+}
+
+function defaultName(identity: { module: string; export: string }): string {
+  if (identity.export !== 'default') return identity.export;
+  const file = basename(fileURLToPath(identity.module));
+  return file.replace(/\.[cm]?[jt]sx?$/, '');
+}

@@ -1,0 +1,90 @@
+/**
+ * Coalesces the envelopes one side produces in the same tick into one frame, in order.
+ *
+ * One `process.send()` per envelope costs a serialization and a write each; a task that streams
+ * messages, or a host that submits a batch, produces many envelopes per tick. The outbox also
+ * tracks frames handed to the channel but not yet written, so senders can wait instead of
+ * growing the channel's backlog without bound.
+ */
+import { FRAME_KEY, type Envelope, type Frame } from './protocol.js';
+
+/** Writes one frame; calls `done` once it is written (or failed). */
+export type FrameWriter<E extends Envelope> = (frame: Frame<E>, done: (error?: Error | null) => void) => void;
+
+export interface OutboxOptions {
+  /** Flush at once when a frame reaches this many envelopes. */
+  readonly maxBatch?: number;
+  /** Above this many frames written-but-unconfirmed, `ready()` waits. */
+  readonly highWaterMark?: number;
+  /** A write failed: the channel is gone or the value could not be serialized. */
+  readonly onError?: (error: Error, frame: Frame<Envelope>) => void;
+}
+
+export class Outbox<E extends Envelope> {
+  readonly #write: FrameWriter<E>;
+  readonly #maxBatch: number;
+  readonly #highWaterMark: number;
+  readonly #onError: (error: Error, frame: Frame<Envelope>) => void;
+  #batch: E[] = [];
+  #scheduled = false;
+  #unconfirmed = 0;
+  #waiters: (() => void)[] = [];
+  /** When the current batch got its first envelope (ms, performance.now()). */
+  #since = 0;
+
+  constructor(write: FrameWriter<E>, options: OutboxOptions = {}) {
+    this.#write = write;
+    this.#maxBatch = options.maxBatch ?? 256;
+    this.#highWaterMark = options.highWaterMark ?? 64;
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /** Queues an envelope; it is sent at the end of this tick at the latest. */
+  push(envelope: E): void {
+    if (this.#batch.length === 0) this.#since = performance.now();
+    this.#batch.push(envelope);
+    if (this.#batch.length >= this.#maxBatch) this.flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(this.#flushScheduled);
+    }
+  }
+
+  /** Sends what is queued now. */
+  flush(): void {
+    if (this.#batch.length === 0) return;
+    const frame = { [FRAME_KEY]: this.#batch } as Frame<E>;
+    this.#batch = [];
+    this.#unconfirmed++;
+    this.#write(frame, (error) => {
+      this.#unconfirmed--;
+      if (error) this.#onError(error, frame);
+      if (this.#unconfirmed < this.#highWaterMark && this.#waiters.length > 0) {
+        const waiters = this.#waiters;
+        this.#waiters = [];
+        for (const wake of waiters) wake();
+      }
+    });
+  }
+
+  /** Milliseconds the oldest queued envelope has waited, 0 when nothing is queued. */
+  age(now = performance.now()): number {
+    return this.#batch.length === 0 ? 0 : now - this.#since;
+  }
+
+  /** Resolves at once when the channel keeps up, otherwise once it has drained below the mark. */
+  ready(): Promise<void> {
+    if (this.#unconfirmed < this.#highWaterMark) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Frames handed to the channel and not yet confirmed written. */
+  get backlog(): number {
+    return this.#unconfirmed;
+  }
+
+  readonly #flushScheduled = (): void => {
+    this.#scheduled = false;
+    this.flush();
+  };
+}

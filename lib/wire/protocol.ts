@@ -1,0 +1,139 @@
+/**
+ * The envelopes host and child exchange over the child's IPC channel.
+ *
+ * Shared by both sides as types only. Envelopes travel in frames: `{ $forkline: [envelope, ...] }`,
+ * so that envelopes produced in the same tick cross in one `process.send()` and so that anybody
+ * else's messages on the same channel (a user's own `process.send`, another library's) can be told
+ * apart by the missing `$forkline` key and left alone.
+ */
+
+/** The key that marks a channel message as a forkline frame. */
+export const FRAME_KEY = '$forkline';
+
+/** Plain-JSON name of a task: which module (a file URL) and which export. */
+export interface TaskIdentity {
+  readonly module: string;
+  readonly export: string;
+}
+
+/** How the child builds a named value that a plugin injects into the call. */
+export type InjectSpec =
+  /** A plain value, sent as is. */
+  | { readonly kind: 'value'; readonly value: unknown }
+  /** A comm handle for this run; its id is `${runId}:${name}`. */
+  | { readonly kind: 'comm' };
+
+/** Host → child: run this task. */
+export interface RunEnvelope {
+  readonly t: 'run';
+  readonly id: number;
+  readonly task: TaskIdentity;
+  readonly args: readonly unknown[];
+  /** Named values appended to the call as one trailing object; absent when nothing is injected. */
+  readonly inject?: Readonly<Record<string, InjectSpec>>;
+  /** Set when output should be prefixed: the label the child writes before each line. */
+  readonly label?: string;
+}
+
+/** Host → child: drop a queued run, or close the comms of a running one. */
+export interface CancelEnvelope {
+  readonly t: 'cancel';
+  readonly id: number;
+  readonly reason: string;
+}
+
+/** Child → host: the runtime is listening. */
+export interface ReadyEnvelope {
+  readonly t: 'ready';
+  readonly pid: number;
+}
+
+/** Child → host: a run began executing (sent only before its first other envelope or its result). */
+export interface StartedEnvelope {
+  readonly t: 'started';
+  readonly id: number;
+}
+
+/** Child → host: a run returned. */
+export interface ResultEnvelope {
+  readonly t: 'result';
+  readonly id: number;
+  readonly value: unknown;
+}
+
+/** Child → host: a run threw (or its module failed to load). */
+export interface ErrorEnvelope {
+  readonly t: 'error';
+  readonly id: number;
+  readonly error: SerializedError | SerializedThrow;
+}
+
+/** Child → host: a queued run was dropped after a cancel, without having started. */
+export interface DroppedEnvelope {
+  readonly t: 'dropped';
+  readonly id: number;
+}
+
+/** The kinds of comm envelope, for both directions. */
+export type CommKind =
+  | 'open'
+  | 'message'
+  | 'request'
+  | 'close'
+  | 'response'
+  | 'response-error'
+  | 'ack'
+  | 'close-request';
+
+/**
+ * A comm envelope. `comm` names the comm; `request` ties a response to its request.
+ * Child → host: open, message, request, close. Host → child: response, response-error, ack,
+ * close-request.
+ */
+export interface CommEnvelope {
+  readonly t: 'comm';
+  readonly kind: CommKind;
+  readonly comm: string;
+  readonly data?: unknown;
+  /** The id of the request that a response or response-error answers, or that a request carries. */
+  readonly request?: number;
+  /** On open/close: the sender waits for an `ack`. */
+  readonly ack?: boolean;
+}
+
+export type HostEnvelope = RunEnvelope | CancelEnvelope | CommEnvelope;
+export type ChildEnvelope =
+  | ReadyEnvelope
+  | StartedEnvelope
+  | ResultEnvelope
+  | ErrorEnvelope
+  | DroppedEnvelope
+  | CommEnvelope;
+export type Envelope = HostEnvelope | ChildEnvelope;
+
+export interface Frame<E extends Envelope = Envelope> {
+  readonly [FRAME_KEY]: readonly E[];
+}
+
+/** An error flattened for the trip across the boundary. See error-codec.ts. */
+export interface SerializedError {
+  readonly $error: 1;
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly code?: unknown;
+  readonly cause?: unknown;
+  /** Own enumerable properties besides name, message, stack, code and cause. */
+  readonly props?: Readonly<Record<string, unknown>>;
+  /** AggregateError's errors. */
+  readonly errors?: readonly unknown[];
+}
+
+/** A thrown value that is not an Error, wrapped so it is not mistaken for a SerializedError. */
+export interface SerializedThrow {
+  readonly $thrown: unknown;
+}
+
+export function isFrame(message: unknown): message is Frame {
+  return typeof message === 'object' && message !== null && Array.isArray((message as Record<string, unknown>)[FRAME_KEY]);
+}

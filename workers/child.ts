@@ -1,0 +1,52 @@
+/**
+ * Entry point of a forked child: connects the runtime to the IPC channel and makes sure the child
+ * never outlives its host.
+ */
+import { isFrame, type ChildEnvelope, type Frame, type HostEnvelope } from '../lib/wire/protocol.js';
+import { Outbox } from '../lib/wire/outbox.js';
+import type { Serialization } from '../lib/wire/serializable.js';
+import { defaultInjectors } from './injectors.js';
+import { prefixLines } from './output.js';
+import { Runtime } from './runtime.js';
+import { watchHost } from './watchdog.js';
+
+const send = process.send?.bind(process);
+if (!send) {
+  process.stderr.write('forkline: workers/child.js is started by the forkline host; it has no IPC channel here.\n');
+  process.exit(2);
+}
+
+const serialization: Serialization = process.env.FORKLINE_SERIALIZATION === 'json' ? 'json' : 'advanced';
+if (process.env.FORKLINE_PREFIX_OUTPUT === '1') {
+  prefixLines(process.stdout);
+  prefixLines(process.stderr);
+}
+
+const outbox = new Outbox<ChildEnvelope>(
+  (frame, done) => {
+    try {
+      // Returns false under backpressure, which the outbox already tracks through `done`.
+      send(frame, undefined, {}, done);
+    } catch (error) {
+      done(error as Error);
+    }
+  },
+  {
+    // The host is gone or the frame could not be serialized; neither can be reported over the
+    // channel, and runs would otherwise wait forever. Exit: the host sees a crash.
+    onError: (error) => {
+      process.stderr.write(`forkline child ${process.pid}: sending to the host failed: ${error.message}\n`);
+      process.exit(70);
+    },
+  },
+);
+
+const runtime = new Runtime(outbox, serialization, defaultInjectors());
+
+process.on('message', (message: unknown) => {
+  if (!isFrame(message)) return;
+  for (const envelope of (message as Frame<HostEnvelope>).$forkline) runtime.receive(envelope);
+});
+
+watchHost();
+outbox.push({ t: 'ready', pid: process.pid });

@@ -1,0 +1,8 @@
+/**
+ * The kinds of value a plugin can ask the child to build and inject into a call.
+ */
+import type { Injector } from './runtime.js';
+
+export function defaultInjectors(): Map<string, Injector> {
+  return new Map<string, Injector>();
+}

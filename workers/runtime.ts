@@ -1,0 +1,238 @@
+/**
+ * The child side: runs the calls the host sends, one at a time, in the order they came.
+ *
+ * The same runtime serves a forked child (workers/child.ts wires it to the IPC channel) and the
+ * host itself in sequential mode (wired to an in-memory channel), so both behave alike.
+ */
+import { SerializationError } from '../lib/errors.js';
+import { serializeError } from '../lib/wire/error-codec.js';
+import type { ChildEnvelope, CommEnvelope, HostEnvelope, InjectSpec, RunEnvelope, TaskIdentity } from '../lib/wire/protocol.js';
+import { findUnserializable, type Serialization } from '../lib/wire/serializable.js';
+import { loadTask } from './load.js';
+import { setOutputLabel } from './output.js';
+
+/** What a run offers the values injected into it. */
+export interface RunContext {
+  readonly id: number;
+  readonly task: TaskIdentity;
+  readonly serialization: Serialization;
+  /** Aborted when the host cancels the run. */
+  readonly signal: AbortSignal;
+  send(envelope: ChildEnvelope): void;
+  /** Waits while the channel is backed up. */
+  ready(): Promise<void>;
+  /** Runs before the run's result is sent, whether it returned or threw. */
+  beforeSettle(cleanup: () => void): void;
+}
+
+/** Builds the value injected under `name`. */
+export type Injector = (context: RunContext, name: string, spec: InjectSpec) => unknown;
+
+/** Receives the host's comm envelopes for one comm. */
+export interface CommEndpoint {
+  receive(envelope: CommEnvelope): void;
+}
+
+export interface RuntimeChannel {
+  push(envelope: ChildEnvelope): void;
+  flush(): void;
+  /** How long (ms) the oldest unflushed envelope has waited. */
+  age(): number;
+  ready(): Promise<void>;
+}
+
+/** Results of quick calls wait for the next ones to share a frame, but never longer than this. */
+const COALESCE_MS = 1;
+
+interface ActiveRun {
+  readonly envelope: RunEnvelope;
+  readonly abort: AbortController;
+  readonly cleanups: (() => void)[];
+}
+
+export class Runtime {
+  readonly #channel: RuntimeChannel;
+  readonly #serialization: Serialization;
+  readonly #injectors: ReadonlyMap<string, Injector>;
+  readonly #comms = new Map<string, CommEndpoint>();
+  #queue: RunEnvelope[] = [];
+  #head = 0;
+  #active: ActiveRun | undefined;
+  #draining = false;
+
+  constructor(channel: RuntimeChannel, serialization: Serialization, injectors: ReadonlyMap<string, Injector>) {
+    this.#channel = channel;
+    this.#serialization = serialization;
+    this.#injectors = injectors;
+  }
+
+  /** The run executing now, if any: for crash reports. */
+  get active(): RunEnvelope | undefined {
+    return this.#active?.envelope;
+  }
+
+  /** Comms register here to receive the host's envelopes addressed to them. */
+  attachComm(id: string, endpoint: CommEndpoint): () => void {
+    this.#comms.set(id, endpoint);
+    return () => this.#comms.delete(id);
+  }
+
+  receive(envelope: HostEnvelope): void {
+    switch (envelope.t) {
+      case 'run':
+        this.#queue.push(envelope);
+        if (!this.#draining) void this.#drain();
+        return;
+      case 'cancel':
+        this.#cancel(envelope.id, envelope.reason);
+        return;
+      case 'comm':
+        this.#comms.get(envelope.comm)?.receive(envelope);
+        return;
+      default:
+        envelope satisfies never;
+    }
+  }
+
+  #cancel(id: number, reason: string): void {
+    if (this.#active?.envelope.id === id) {
+      this.#active.abort.abort(reason);
+      return;
+    }
+    const index = this.#queue.findIndex((run, at) => at >= this.#head && run.id === id);
+    if (index >= 0) {
+      this.#queue.splice(index, 1);
+      this.#channel.push({ t: 'dropped', id });
+    }
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#head < this.#queue.length) {
+        const run = this.#queue[this.#head++] as RunEnvelope;
+        if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+          this.#queue = this.#queue.slice(this.#head);
+          this.#head = 0;
+        }
+        if (this.#channel.age() > COALESCE_MS) this.#channel.flush();
+        const started = performance.now();
+        const pending = this.#execute(run);
+        if (pending) await pending;
+        if (performance.now() - started > COALESCE_MS) this.#channel.flush();
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  /** Runs one call; returns a promise only when the call is asynchronous. */
+  #execute(envelope: RunEnvelope): Promise<void> | undefined {
+    const active: ActiveRun = { envelope, abort: new AbortController(), cleanups: [] };
+    this.#active = active;
+    setOutputLabel(envelope.label);
+    let value: unknown;
+    try {
+      const fn = cachedTask(envelope.task);
+      if (!fn) return this.#executeAfterLoad(active);
+      value = fn(...this.#argumentsOf(active));
+    } catch (error) {
+      this.#settle(active, { error });
+      return undefined;
+    }
+    if (isThenable(value)) {
+      return Promise.resolve(value).then(
+        (result) => this.#settle(active, { value: result }),
+        (error: unknown) => this.#settle(active, { error }),
+      );
+    }
+    this.#settle(active, { value });
+    return undefined;
+  }
+
+  async #executeAfterLoad(active: ActiveRun): Promise<void> {
+    try {
+      const fn = await loadAndCache(active.envelope.task);
+      this.#settle(active, { value: await fn(...this.#argumentsOf(active)) });
+    } catch (error) {
+      this.#settle(active, { error });
+    }
+  }
+
+  #argumentsOf(active: ActiveRun): unknown[] {
+    const { inject, args } = active.envelope;
+    if (!inject) return args as unknown[];
+    const context = this.#contextOf(active);
+    const injected: Record<string, unknown> = {};
+    for (const [name, spec] of Object.entries(inject)) {
+      if (spec.kind === 'value') {
+        injected[name] = spec.value;
+        continue;
+      }
+      const injector = this.#injectors.get(spec.kind);
+      if (!injector) throw new TypeError(`forkline's child runtime cannot build an injected "${spec.kind}"; the host and child versions differ.`);
+      injected[name] = injector(context, name, spec);
+    }
+    return [...args, injected];
+  }
+
+  #contextOf(active: ActiveRun): RunContext {
+    const channel = this.#channel;
+    return {
+      id: active.envelope.id,
+      task: active.envelope.task,
+      serialization: this.#serialization,
+      signal: active.abort.signal,
+      send: (envelope) => channel.push(envelope),
+      ready: () => channel.ready(),
+      beforeSettle: (cleanup) => active.cleanups.push(cleanup),
+    };
+  }
+
+  #settle(active: ActiveRun, outcome: { value: unknown } | { error: unknown }): void {
+    for (const cleanup of active.cleanups) {
+      try {
+        cleanup();
+      } catch {
+        // A cleanup (closing a comm) must not stop the others or the result.
+      }
+    }
+    if (this.#active === active) {
+      this.#active = undefined;
+      setOutputLabel(undefined);
+    }
+    const { id } = active.envelope;
+    if ('error' in outcome) {
+      this.#channel.push({ t: 'error', id, error: serializeError(outcome.error, this.#serialization) });
+      return;
+    }
+    const problem = findUnserializable(outcome.value, this.#serialization);
+    if (problem) {
+      const error = new SerializationError(
+        `Returning from ${active.envelope.task.export}()`,
+        `the return value${problem.path}`,
+        problem.problem,
+        this.#serialization,
+      );
+      this.#channel.push({ t: 'error', id, error: serializeError(error, this.#serialization) });
+      return;
+    }
+    this.#channel.push({ t: 'result', id, value: outcome.value });
+  }
+}
+
+const loaded = new Map<string, (...args: unknown[]) => unknown>();
+
+function cachedTask(task: TaskIdentity): ((...args: unknown[]) => unknown) | undefined {
+  return loaded.get(`${task.module}#${task.export}`);
+}
+
+async function loadAndCache(task: TaskIdentity): Promise<(...args: unknown[]) => unknown> {
+  const fn = await loadTask(task);
+  loaded.set(`${task.module}#${task.export}`, fn);
+  return fn;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}

@@ -1,0 +1,91 @@
+/**
+ * TypeScript → JavaScript, cached on disk by content.
+ *
+ * `typescript` is loaded only on a cache miss: it takes a few hundred milliseconds to load, which
+ * a warm cache saves every child after the first.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export type ModuleFormat = 'module' | 'commonjs';
+
+/** Bump when the transpile options change, to leave old cache entries behind. */
+const CACHE_VERSION = '1';
+
+interface TypeScriptApi {
+  transpileModule(source: string, options: { fileName: string; compilerOptions: Record<string, unknown> }): { outputText: string };
+  ModuleKind: Record<string, number>;
+  ScriptTarget: Record<string, number>;
+  version: string;
+}
+
+let typescript: Promise<TypeScriptApi> | undefined;
+
+export function cacheDirectory(): string {
+  return process.env.FORKLINE_CACHE_DIR ?? join(tmpdir(), `forkline-ts-cache-${safeUser()}`);
+}
+
+export async function transpileCached(source: string, path: string, format: ModuleFormat): Promise<string> {
+  const key = createHash('sha256').update(`${CACHE_VERSION}\0${format}\0${path}\0${source}`).digest('hex').slice(0, 40);
+  const directory = cacheDirectory();
+  const file = join(directory, `${key}.js`);
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    // A miss: transpile below.
+  }
+  const ts = await loadTypeScript(path);
+  const output = ts.transpileModule(source, {
+    fileName: path,
+    compilerOptions: {
+      module: format === 'module' ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      inlineSourceMap: true,
+      inlineSources: true,
+      esModuleInterop: true,
+      isolatedModules: true,
+    },
+  }).outputText;
+  // Written aside and renamed, so a child reading concurrently never sees half a file.
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await mkdir(directory, { recursive: true });
+    await writeFile(temporary, output);
+    await rename(temporary, file);
+  } catch {
+    // A cache that cannot be written only costs speed.
+  }
+  return output;
+}
+
+function loadTypeScript(path: string): Promise<TypeScriptApi> {
+  typescript ??= (async () => {
+    // The project's own typescript first, then whatever forkline can see.
+    for (const from of [pathToFileURL(path).href, import.meta.url]) {
+      try {
+        const resolved = createRequire(from).resolve('typescript');
+        const module = (await import(pathToFileURL(resolved).href)) as { default: TypeScriptApi };
+        return module.default;
+      } catch {
+        // Try the next place.
+      }
+    }
+    throw new Error(
+      `forkline cannot run the TypeScript task module ${path}: the "typescript" package was not found. ` +
+        'Install it in your project (npm install --save-dev typescript), or point the task at compiled JavaScript.',
+    );
+  })();
+  return typescript;
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username.replace(/[^\w.-]/g, '_');
+  } catch {
+    return String(process.getuid?.() ?? 'user');
+  }
+}
