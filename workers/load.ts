@@ -15,8 +15,7 @@ let typescriptHooks = false;
 export async function loadTask(task: TaskIdentity): Promise<TaskFunction> {
   let loading = modules.get(task.module);
   if (!loading) {
-    if (TS_EXTENSION.test(task.module)) enableTypeScript();
-    loading = import(task.module) as Promise<Record<string, unknown>>;
+    loading = importModule(task.module);
     modules.set(task.module, loading);
   }
   let namespace: Record<string, unknown>;
@@ -37,13 +36,18 @@ export async function loadTask(task: TaskIdentity): Promise<TaskFunction> {
 }
 
 /**
- * Registers the TypeScript hooks the first time a .ts module is loaded, so JavaScript-only
- * children never pay for the hooks thread. Hosts that already load TypeScript (ts-node, tsx,
- * jest) are left alone.
+ * Imports a module, registering the TypeScript hooks first if it is the first TypeScript one:
+ * JavaScript-only children never pay for the hooks thread.
  */
-function enableTypeScript(): void {
-  if (typescriptHooks || process.env.FORKLINE_NO_TS_HOOKS === '1') return;
-  typescriptHooks = true;
-  process.setSourceMapsEnabled(true);
-  register(new URL('./typescript/hooks.js', import.meta.url));
+function importModule(url: string): Promise<Record<string, unknown>> {
+  if (TS_EXTENSION.test(url) && !typescriptHooks) {
+    typescriptHooks = true;
+    try {
+      register(new URL('./typescript/hooks.js', import.meta.url));
+      process.setSourceMapsEnabled(true);
+    } catch {
+      // The environment forbids loader hooks (jest's sandbox); it loads TypeScript its own way.
+    }
+  }
+  return import(url) as Promise<Record<string, unknown>>;
 }

@@ -34,8 +34,8 @@ interface PoolWorker {
   closing: boolean;
   /** Sent and unsettled, in the order sent: the first one is the one running. */
   readonly jobs: Map<number, Job>;
-  /** Moving average of the time per call, from the gaps between results. */
-  averageMs: number;
+  /** Moving average of the time per call, from the gaps between results; unknown until one. */
+  averageMs: number | undefined;
   lastSettle: number;
 }
 
@@ -139,7 +139,7 @@ export class Pool implements Executor {
       ready: false,
       closing: false,
       jobs: new Map(),
-      averageMs: 0,
+      averageMs: undefined,
       lastSettle: 0,
     };
     (worker as { handle: WorkerHandle }).handle = this.#options.factory({
@@ -172,7 +172,7 @@ export class Pool implements Executor {
     let best: PoolWorker | undefined;
     for (const worker of this.#workers) {
       if (!worker.ready || worker.closing) continue;
-      const room = worker.averageMs < SHORT_CALL_MS ? 1 + this.#options.prefetch : 1;
+      const room = worker.averageMs !== undefined && worker.averageMs < SHORT_CALL_MS ? 1 + this.#options.prefetch : 1;
       if (worker.jobs.size >= room) continue;
       if (!best || worker.jobs.size < best.jobs.size) best = worker;
       if (worker.jobs.size === 0) break;
@@ -231,7 +231,8 @@ export class Pool implements Executor {
     worker.jobs.delete(id);
     this.#owner.delete(id);
     const now = performance.now();
-    worker.averageMs = worker.averageMs * 0.8 + (now - worker.lastSettle) * 0.2;
+    const took = now - worker.lastSettle;
+    worker.averageMs = worker.averageMs === undefined ? took : worker.averageMs * 0.8 + took * 0.2;
     worker.lastSettle = now;
     // Report first, then refill: handlers that submit more get their calls into this frame.
     queueMicrotask(() => {

@@ -1,0 +1,50 @@
+/**
+ * Shared test helpers: fixture refs and the OS view of child processes.
+ */
+import { execFileSync } from 'node:child_process';
+import { taskModule, taskRef, type TaskFunction, type TaskModule } from 'forkline';
+
+export function fixture(file: string): URL {
+  return new URL(`./fixtures/${file}`, import.meta.url);
+}
+
+export function fixtureModule<M>(file: string): TaskModule<M> {
+  return taskModule<M>(fixture(file));
+}
+
+export function fixtureRef<F extends TaskFunction>(file: string, name: string) {
+  return taskRef<F>(fixture(file), name);
+}
+
+/** The pids of live processes whose parent is `parent` (this process by default). */
+export function childPids(parent = process.pid): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(parent)], { encoding: 'utf8' }).trim();
+  return out
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([pid, command]) => pid && command !== 'ps')
+    .map(([pid]) => Number(pid));
+}
+
+/** Resolves once `check` holds, polling; rejects with `what` after `ms`. */
+export async function eventually(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Fails the test if it left a child process behind. */
+export async function expectNoChildren(): Promise<void> {
+  await eventually(() => childPids().length === 0, `children to exit (left: ${childPids().join(', ')})`);
+}
