@@ -11,12 +11,12 @@ export interface FutureLink {
   send(envelope: CommEnvelope): void;
 }
 
-const links = new WeakMap<Future<unknown>, FutureLink>();
+const links = new WeakMap<Future, FutureLink>();
 
-export function linkFuture(future: Future<unknown>, link: FutureLink): void {
+export function linkFuture(future: Future, link: FutureLink): void {
   links.set(future, link);
 }
 
-export function futureLink(future: Future<unknown>): FutureLink | undefined {
+export function futureLink(future: Future): FutureLink | undefined {
   return links.get(future);
 }

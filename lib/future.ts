@@ -98,7 +98,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
     if (!this.#promise) {
       const outcome = this.#outcome;
       if (outcome) {
-        this.#promise = outcome.state === 'fulfilled' ? Promise.resolve(outcome.value) : Promise.reject(outcome.error);
+        this.#promise = outcome.state === 'fulfilled' ? Promise.resolve(outcome.value) : rejected<R>(outcome.error);
       } else {
         this.#promise = new Promise<R>((resolve, reject) => {
           this.#resolve = resolve;
@@ -126,4 +126,10 @@ export class Future<R = unknown> implements PromiseLike<R> {
   toString(): string {
     return `Future(${this.id}, ${this.call.task.export}, ${this.#state})`;
   }
+}
+
+/** A rejected promise of a task's error, which may be any value a task threw. */
+function rejected<R>(error: unknown): Promise<R> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- tasks may throw non-errors; they pass through as thrown.
+  return Promise.reject(error);
 }

@@ -44,7 +44,7 @@ export interface SubmitOptions {
 /** Internal: what a task needs from its scheduler. */
 export interface TaskHost {
   readonly supervisor: HandlerSupervisor;
-  submit(task: AnyTask, call: SubmitCall, options: SubmitOptions): Future<unknown>;
+  submit(task: AnyTask, call: SubmitCall, options: SubmitOptions): Future;
   assertRunning(action: string): void;
 }
 
@@ -79,7 +79,7 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
     const settled = (future: Future<TaskResult<F>>) => this.#inFlight.delete(future);
     this.#emitter.on('done' as never, settled as never, { hidden: true });
     this.#emitter.on('cancelled' as never, settled as never, { hidden: true });
-    for (const plugin of plugins) plugin.attach?.(this);
+    for (const plugin of plugins as readonly AnyPlugin[]) plugin.attach?.(this);
   }
 
   /**

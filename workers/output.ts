@@ -26,5 +26,5 @@ export function prefixLines(stream: NodeJS.WriteStream): void {
     atLineStart = text.endsWith('\n');
     if (text.length === 0) out = '';
     return write(out, ...rest);
-  }) as typeof stream.write;
+  });
 }

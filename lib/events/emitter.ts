@@ -96,17 +96,19 @@ export class Emitter<E extends object> {
   once<K extends keyof E & string>(event: K, options: { signal?: AbortSignal } = {}): Promise<EventArgs<E, K>> {
     this.#check(event);
     const { signal } = options;
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason.
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         off();
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- as above.
         reject(signal?.reason);
       };
       const off = this.on(event, ((...args: EventArgs<E, K>) => {
         off();
         signal?.removeEventListener('abort', onAbort);
         resolve(args);
-      }) as Handler<EventArgs<E, K>>, { hidden: true });
+      }), { hidden: true });
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -185,7 +187,7 @@ export class Emitter<E extends object> {
   }
 
   #check(event: string): void {
-    if (!this.#known.has(event)) throw new EventNotKnownError(String(event), [...this.#known], this.#owner);
+    if (!this.#known.has(event)) throw new EventNotKnownError(event, [...this.#known], this.#owner);
   }
 }
 

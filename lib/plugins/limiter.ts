@@ -40,7 +40,7 @@ export class Limiter implements Plugin<LimiterTypes> {
   #task: AnyTask | undefined;
 
   constructor(options: LimiterOptions) {
-    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('Limiter options', 'an object', options);
+    if (typeof (options as unknown) !== 'object' || (options as unknown) === null) throw new InvalidOptionError('Limiter options', 'an object', options);
     this.maxCalls = limit(options.maxCalls, 'maxCalls');
     this.maxConcurrent = limit(options.maxConcurrent, 'maxConcurrent');
     const tasks = options.notWhileRunning ?? [];
@@ -62,7 +62,9 @@ export class Limiter implements Plugin<LimiterTypes> {
     }
     this.#task = task;
     task.addEvents(...EVENTS);
-    task.on('submitted', () => void this.#calls++, { hidden: true });
+    task.on('submitted', () => {
+      this.#calls++;
+    }, { hidden: true });
   }
 
   preSubmit(call: SubmitCall, task: AnyTask): SubmitCall | false {

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
 import type { ErrorClass } from '../wire/error-codec.js';
 import type { Serialization } from '../wire/serializable.js';
-import { checkExceptionPolicy, type ErrorAction } from './policy.js';
+import { checkExceptionPolicy } from './policy.js';
 import type { RunOptions, RunSettings } from './run.js';
 
 export interface SchedulerOptions {
@@ -68,12 +68,12 @@ export function commonSettings(options: SchedulerOptions = {}): Pick<ProcessSett
 }
 
 function common(options: SchedulerOptions): Pick<ProcessSettings, 'serialization' | 'errorClasses'> {
-  const serialization = options.serialization ?? 'advanced';
+  const serialization: unknown = options.serialization ?? 'advanced';
   if (serialization !== 'json' && serialization !== 'advanced') {
     throw new InvalidOptionError('serialization', "'json' or 'advanced'", serialization);
   }
-  const errorClasses = options.errorClasses ?? [];
-  if (!Array.isArray(errorClasses) || errorClasses.some((item) => typeof item !== 'function')) {
+  const errorClasses: unknown = options.errorClasses ?? [];
+  if (!Array.isArray(errorClasses) || errorClasses.some((item: unknown) => typeof item !== 'function')) {
     throw new InvalidOptionError('errorClasses', 'an array of Error classes', errorClasses);
   }
   return { serialization, errorClasses };
@@ -94,7 +94,7 @@ export function runSettings(options: RunOptions = {}): RunSettings {
     endOnEmpty: boolean(options.endOnEmpty ?? true, 'endOnEmpty'),
     wait: boolean(options.wait ?? true, 'wait'),
     onException: checkExceptionPolicy(options.onException ?? 'raise', 'onException'),
-    onCancelled: onCancelled as ErrorAction,
+    onCancelled: onCancelled,
   };
 }
 

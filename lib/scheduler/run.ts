@@ -130,12 +130,12 @@ export class Run {
     };
   }
 
-  submit(task: AnyTask, call: SubmitCall, options: SubmitOptions): Future<unknown> {
+  submit(task: AnyTask, call: SubmitCall, options: SubmitOptions): Future {
     const { events, executor, serialization } = this.#context;
     checkSendable(task, call, serialization);
     const id = this.#context.nextId();
     let control!: FutureControl<unknown>;
-    const future: Future<unknown> = new Future<unknown>(id, task, call, (_, reason) => this.#cancel(future, reason), (given) => (control = given));
+    const future: Future = new Future<unknown>(id, task, call, (_, reason) => this.#cancel(future, reason), (given) => (control = given));
     const link: FutureLink = { receive: undefined, send: (envelope) => executor.sendComm(id, envelope) };
     linkFuture(future, link);
     this.#inFlight++;
@@ -180,13 +180,13 @@ export class Run {
     });
   }
 
-  #cancel(future: Future<unknown>, reason: string): boolean {
+  #cancel(future: Future, reason: string): boolean {
     if (future.done()) return false;
     this.#context.executor.cancel(future.id, new CancelledError(future.call.task, reason));
     return true;
   }
 
-  #settled(future: Future<unknown>, control: FutureControl<unknown>, outcome: Outcome<unknown>): void {
+  #settled(future: Future, control: FutureControl<unknown>, outcome: Outcome<unknown>): void {
     if (!control.settle(outcome)) return;
     const { events } = this.#context;
     const task = future.task;

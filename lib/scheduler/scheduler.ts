@@ -106,7 +106,7 @@ export class Scheduler {
    * ```
    */
   task<F extends TaskFunction, const P extends readonly AnyPlugin[] = []>(ref: TaskRef<F>, options: TaskOptions<P> = {}): Task<F, P> {
-    if (typeof ref !== 'object' || ref === null || typeof ref.module !== 'string' || typeof ref.export !== 'string') {
+    if (typeof (ref as unknown) !== 'object' || (ref as unknown) === null || typeof ref.module !== 'string' || typeof ref.export !== 'string') {
       throw new InvalidOptionError('ref', 'a task ref from taskRef() or taskModule()', ref);
     }
     return new Task(this.#host, ref, options.plugins ?? ([] as unknown as P), options.name);
@@ -117,7 +117,7 @@ export class Scheduler {
     const key = `${ref.module}#${ref.export}`;
     let task = this.#adhoc.get(key);
     if (!task) this.#adhoc.set(key, (task = this.task(ref) as unknown as Task));
-    return (task.submit as (...values: unknown[]) => Future<unknown>)(...args) as Future<TaskResult<F>>;
+    return (task.submit as (...values: unknown[]) => Future)(...args) as Future<TaskResult<F>>;
   }
 
   /**

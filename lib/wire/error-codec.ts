@@ -65,7 +65,7 @@ export function deserializeError(payload: unknown, classes: ReadonlyMap<string, 
 /** Makes a class known by its name; forkline's own classes and the built-ins are always known. */
 export function errorClassMap(classes: Iterable<ErrorClass>): Map<string, ErrorClass> {
   const map = new Map<string, ErrorClass>();
-  for (const errorClass of classes) map.set(errorClass.prototype.name || errorClass.name, errorClass);
+  for (const errorClass of classes) map.set((errorClass.prototype as Error).name || errorClass.name, errorClass);
   return map;
 }
 

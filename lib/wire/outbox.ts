@@ -17,14 +17,14 @@ export interface OutboxOptions {
   /** Above this many frames written-but-unconfirmed, `ready()` waits. */
   readonly highWaterMark?: number;
   /** A write failed: the channel is gone or the value could not be serialized. */
-  readonly onError?: (error: Error, frame: Frame<Envelope>) => void;
+  readonly onError?: (error: Error, frame: Frame) => void;
 }
 
 export class Outbox<E extends Envelope> {
   readonly #write: FrameWriter<E>;
   readonly #maxBatch: number;
   readonly #highWaterMark: number;
-  readonly #onError: (error: Error, frame: Frame<Envelope>) => void;
+  readonly #onError: (error: Error, frame: Frame) => void;
   #batch: E[] = [];
   #scheduled = false;
   #unconfirmed = 0;
