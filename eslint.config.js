@@ -12,7 +12,19 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNullish: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        {
+          allowNumber: true,
+          allowBoolean: true,
+          allowNullish: true,
+          // forkline's printable classes define toString() for exactly this.
+          allow: [
+            { from: 'package', package: 'forkline', name: ['CommMsg', 'HostComm', 'Future', 'Task'] },
+            { from: 'file', name: ['CommMsg', 'HostComm', 'Future', 'Task'] },
+          ],
+        },
+      ],
       '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
       '@typescript-eslint/no-invalid-void-type': 'off',

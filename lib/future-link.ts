@@ -3,12 +3,52 @@
  */
 import type { Future } from './future.js';
 import type { CommEnvelope } from './wire/protocol.js';
+import type { Serialization } from './wire/serializable.js';
 
 export interface FutureLink {
-  /** Set by a plugin to receive the call's comm envelopes, in the order the child sent them. */
-  receive: ((envelope: CommEnvelope) => void) | undefined;
+  /** How values cross to the child: what `msg.respond()` values are checked against. */
+  readonly serialization: Serialization;
+  /** Routes the call's envelopes for comm `comm` to `receive`, in the order the child sent them. */
+  onComm(comm: string, receive: (envelope: CommEnvelope) => void): () => void;
   /** Sends a comm envelope to the child running the call. */
   send(envelope: CommEnvelope): void;
+  /** Calls `listener` if the run starts ending while the call is in flight. */
+  onRunEnding(listener: (reason: string) => void): void;
+}
+
+/** The run's side of a link. */
+export class Link implements FutureLink {
+  readonly serialization: Serialization;
+  readonly #send: (envelope: CommEnvelope) => void;
+  readonly #receivers = new Map<string, (envelope: CommEnvelope) => void>();
+  #ending: ((reason: string) => void)[] | undefined;
+
+  constructor(serialization: Serialization, send: (envelope: CommEnvelope) => void) {
+    this.serialization = serialization;
+    this.#send = send;
+  }
+
+  onComm(comm: string, receive: (envelope: CommEnvelope) => void): () => void {
+    this.#receivers.set(comm, receive);
+    return () => this.#receivers.delete(comm);
+  }
+
+  send(envelope: CommEnvelope): void {
+    this.#send(envelope);
+  }
+
+  onRunEnding(listener: (reason: string) => void): void {
+    (this.#ending ??= []).push(listener);
+  }
+
+  /** Delivers a comm envelope from the child. */
+  receive(envelope: CommEnvelope): void {
+    this.#receivers.get(envelope.comm)?.(envelope);
+  }
+
+  runEnding(reason: string): void {
+    for (const listener of this.#ending ?? []) listener(reason);
+  }
 }
 
 const links = new WeakMap<Future, FutureLink>();

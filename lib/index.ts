@@ -15,6 +15,11 @@ export type { Handler, HandlerOptions } from './events/emitter.js';
 export type { InjectSpec, TaskIdentity } from './wire/protocol.js';
 export type { Serialization } from './wire/serializable.js';
 export type { ErrorClass } from './wire/error-codec.js';
+export { Comm } from './comm/index.js';
+export { CommPlugin, type CommEvents, type CommPluginOptions, type CommSchemaOf } from './comm/plugin.js';
+export { CommMsg, type CommMsgKind } from './comm/msg.js';
+export { HostComm, type CommTransport } from './comm/host-comm.js';
+export type { CommSchema, CommData, CommAckOptions, CommRequestOptions, CommOpenBodyOptions } from './comm/types.js';
 export { Limiter, type LimiterOptions, type LimiterEvents } from './plugins/limiter.js';
 export {
   ForklineError,
@@ -28,4 +33,8 @@ export {
   SerializationError,
   InjectionConflictError,
   PluginError,
+  CommTimeoutError,
+  CommCloseRequestError,
+  CommClosedError,
+  CommResponseError,
 } from './errors.js';

@@ -28,7 +28,7 @@ export function renderTaskPanel(task: AnyTask): string {
 
 function rule(left: string, title: string, right: string, align: 'left' | 'center', width = WIDTH): string {
   const inner = width - 2;
-  const text = title.length > inner ? `${title.slice(0, inner - 2)}─ ` : title;
+  const text = title.length > inner ? `${title.slice(0, inner - 2).trimEnd()} ─` : title;
   const fill = inner - text.length;
   const before = align === 'left' ? 0 : Math.floor(fill / 2);
   return left + '─'.repeat(before) + text + '─'.repeat(fill - before) + right;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import { Emitter, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from './events/emitter.js';
+import { Emitter, type Emitted, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from './events/emitter.js';
 import { InvalidOptionError } from './errors.js';
 import type { Future } from './future.js';
 import type { AnyPlugin, PluginEvents, PluginInjects, SubmitArgs, SubmitCall, TaskResult } from './plugin.js';
@@ -124,8 +124,8 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
   }
 
   /** For plugins and the scheduler: emits an event of this task. */
-  emit<K extends keyof TaskEventMap<F, P> & string>(event: K, ...args: EventArgs<TaskEventMap<F, P>, K>): void {
-    this.#emitter.emit(event, ...args);
+  emit<K extends keyof TaskEventMap<F, P> & string>(event: K, ...args: EventArgs<TaskEventMap<F, P>, K>): Emitted {
+    return this.#emitter.emit(event, ...args);
   }
 
   /** For plugins: makes more event names known to this task. */
@@ -153,9 +153,9 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
     return this.#inFlight.size > 0;
   }
 
-  /** @internal The number of visible handlers per event, for the panel. */
-  listenerCount(event: string): number {
-    return this.#emitter.listenerCount(event as never);
+  /** The number of handlers of `event`; hidden ones (plugins') only if asked. */
+  listenerCount(event: keyof TaskEventMap<F, P> & string, options?: { hidden?: boolean }): number {
+    return this.#emitter.listenerCount(event, options);
   }
 
   toString(): string {

@@ -1,12 +1,14 @@
 // `npm run example -- NAME`: runs docs/examples/NAME.ts with forkline's TypeScript hooks.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const examples = fileURLToPath(new URL('../docs/examples/', import.meta.url));
-const available = readdirSync(examples).filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3));
+const available = readdirSync(examples)
+  .filter((file) => file.endsWith('.ts') && !file.endsWith('.task.ts'))
+  .map((file) => file.slice(0, -3));
 const name = process.argv[2];
-if (!name || !existsSync(`${examples}${name}.ts`)) {
+if (!name || !available.includes(name)) {
   console.error(`Usage: npm run example -- NAME, where NAME is one of: ${available.join(', ')}`);
   process.exit(2);
 }

@@ -23,6 +23,8 @@ export interface RunContext {
   ready(): Promise<void>;
   /** Runs before the run's result is sent, whether it returned or threw. */
   beforeSettle(cleanup: () => void): void;
+  /** Routes the host's comm envelopes for comm `id` to `endpoint`; returns the undo. */
+  attachComm(id: string, endpoint: CommEndpoint): () => void;
 }
 
 /** Builds the value injected under `name`. */
@@ -69,12 +71,6 @@ export class Runtime {
   /** The run executing now, if any: for crash reports. */
   get active(): RunEnvelope | undefined {
     return this.#active?.envelope;
-  }
-
-  /** Comms register here to receive the host's envelopes addressed to them. */
-  attachComm(id: string, endpoint: CommEndpoint): () => void {
-    this.#comms.set(id, endpoint);
-    return () => this.#comms.delete(id);
   }
 
   receive(envelope: HostEnvelope): void {
@@ -186,6 +182,10 @@ export class Runtime {
       send: (envelope) => channel.push(envelope),
       ready: () => channel.ready(),
       beforeSettle: (cleanup) => active.cleanups.push(cleanup),
+      attachComm: (id, endpoint) => {
+        this.#comms.set(id, endpoint);
+        return () => this.#comms.delete(id);
+      },
     };
   }
 

@@ -27,6 +27,12 @@ export interface HandlerOptions<Args extends readonly unknown[] = readonly unkno
   readonly hidden?: boolean;
 }
 
+/**
+ * Whether every handler of an emit succeeded. When some handler was async, `pending` resolves
+ * to the same once they settled (wrapped, so an unused result is not a floating promise).
+ */
+export type Emitted = boolean | { readonly pending: Promise<boolean> };
+
 /** Where an emitter sends what its handlers do besides returning: errors and pending promises. */
 export interface HandlerSupervisor {
   handlerFailed(error: unknown, event: string): void;
@@ -113,14 +119,29 @@ export class Emitter<E extends object> {
     });
   }
 
-  /** Calls the handlers of `event` in registration order, and counts the emit. */
-  emit<K extends keyof E & string>(event: K, ...args: EventArgs<E, K>): void {
+  /**
+   * Calls the handlers of `event` in registration order, and counts the emit.
+   *
+   * Returns whether every handler succeeded: `true`/`false` when all returned synchronously,
+   * `{ pending }` when some were async. Failures also go to the supervisor; the result
+   * is for callers that must react to this emit in particular (a comm request whose handler
+   * threw gets answered with an error).
+   */
+  emit<K extends keyof E & string>(event: K, ...args: EventArgs<E, K>): Emitted {
     this.#check(event);
     this.#counts.set(event, (this.#counts.get(event) ?? 0) + 1);
     const list = this.#subscriptions.get(event);
-    if (!list || list.length === 0) return;
+    if (!list || list.length === 0) return true;
+    let ok = true;
+    let pending: Promise<boolean>[] | undefined;
     // A snapshot: handlers added during this emit wait for the next one.
-    for (const subscription of list.length === 1 ? list : [...list]) this.#call(event, subscription, args);
+    for (const subscription of list.length === 1 ? list : [...list]) {
+      const result = this.#call(event, subscription, args);
+      if (result === false) ok = false;
+      else if (result !== true) (pending ??= []).push(result.pending);
+    }
+    if (!pending) return ok;
+    return { pending: Promise.all(pending).then((results) => ok && results.every(Boolean)) };
   }
 
   /** How many times each event was emitted (events never emitted are absent). */
@@ -149,11 +170,13 @@ export class Emitter<E extends object> {
     this.#supervisor = supervisor;
   }
 
-  #call(event: string, subscription: Subscription, args: readonly unknown[]): void {
+  #call(event: string, subscription: Subscription, args: readonly unknown[]): Emitted {
     subscription.seen++;
-    if (subscription.seen % subscription.every !== 0) return;
-    if (subscription.calls >= subscription.maxCalls) return;
-    if (subscription.when !== undefined && !this.#guard(event, subscription.when, args)) return;
+    if (subscription.seen % subscription.every !== 0) return true;
+    if (subscription.calls >= subscription.maxCalls) return true;
+    if (subscription.when !== undefined && !this.#guard(event, subscription.when, args)) return true;
+    let ok = true;
+    let pending: Promise<boolean>[] | undefined;
     for (let round = 0; round < subscription.repeat && subscription.calls < subscription.maxCalls; round++) {
       subscription.calls++;
       let returned: unknown;
@@ -161,14 +184,22 @@ export class Emitter<E extends object> {
         returned = subscription.handler(...args);
       } catch (error) {
         this.#supervisor.handlerFailed(error, event);
+        ok = false;
         continue;
       }
       if (isPromiseLike(returned)) {
-        this.#supervisor.handlerPending(
-          Promise.resolve(returned).then(undefined, (error: unknown) => this.#supervisor.handlerFailed(error, event)),
+        const settled = Promise.resolve(returned).then(
+          () => true,
+          (error: unknown) => {
+            this.#supervisor.handlerFailed(error, event);
+            return false;
+          },
         );
+        this.#supervisor.handlerPending(settled);
+        (pending ??= []).push(settled);
       }
     }
+    return pending ? { pending: Promise.all(pending).then((results) => ok && results.every(Boolean)) } : ok;
   }
 
   #guard(event: string, when: NonNullable<Subscription['when']>, args: readonly unknown[]): boolean {

@@ -33,6 +33,8 @@ const EVENTS = ['call-limit-reached', 'concurrent-limit-reached', 'disabled-due-
 
 export class Limiter implements Plugin<LimiterTypes> {
   readonly name = 'limiter';
+  /** Type-level only. */
+  declare readonly types?: LimiterTypes;
   readonly maxCalls: number;
   readonly maxConcurrent: number;
   readonly notWhileRunning: readonly AnyTask[];

@@ -7,7 +7,7 @@
 import { CancelledError, SerializationError } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
 import { Future, type FutureControl, type Outcome } from '../future.js';
-import { linkFuture, type FutureLink } from '../future-link.js';
+import { Link, linkFuture } from '../future-link.js';
 import type { Executor, Job } from '../pool/executor.js';
 import type { SubmitCall } from '../plugin.js';
 import type { AnyTask, SubmitOptions } from '../task.js';
@@ -56,7 +56,8 @@ export class Run {
   readonly #context: RunContext;
   readonly #settings: RunSettings;
   #phase: 'running' | 'ending' | 'ended' = 'running';
-  #inFlight = 0;
+  /** Futures submitted and not settled, with their comm links. */
+  readonly #inFlight = new Map<number, Link>();
   #pendingHandlers = 0;
   readonly #handlersSettled = new Set<() => void>();
   readonly #ends = new Map<ExitCode, EndRequest>();
@@ -76,7 +77,7 @@ export class Run {
 
   /** Nothing queued, running, or pending in an async handler. */
   empty(): boolean {
-    return this.#inFlight === 0 && this.#pendingHandlers === 0;
+    return this.#inFlight.size === 0 && this.#pendingHandlers === 0;
   }
 
   async execute(): Promise<ExitState> {
@@ -96,6 +97,8 @@ export class Run {
     this.#timers.clear();
     const end = EXIT_PRIORITY.map((code) => this.#ends.get(code)).find(Boolean) ?? { code: ExitCode.UNKNOWN };
     log.scheduler('run ends: %s', end.code);
+    // Calls still running will get no more answers: tell their comms, so none waits forever.
+    for (const link of this.#inFlight.values()) link.runEnding(`the scheduler is stopping (${end.code})`);
     if (end.code === ExitCode.TIMEOUT) events.emit('timeout');
     else if (end.code !== ExitCode.EXHAUSTED) events.emit('stop', end.message, end.error);
     events.emit('finishing');
@@ -136,9 +139,9 @@ export class Run {
     const id = this.#context.nextId();
     let control!: FutureControl<unknown>;
     const future: Future = new Future<unknown>(id, task, call, (_, reason) => this.#cancel(future, reason), (given) => (control = given));
-    const link: FutureLink = { receive: undefined, send: (envelope) => executor.sendComm(id, envelope) };
+    const link = new Link(serialization, (envelope) => executor.sendComm(id, envelope));
     linkFuture(future, link);
-    this.#inFlight++;
+    this.#inFlight.set(id, link);
     this.#emptyAnnounced = false;
 
     const { signal } = options;
@@ -149,7 +152,7 @@ export class Run {
       label: this.#context.prefixOutput ? `${task.name}#${id}` : undefined,
       report: {
         dispatched: () => control.start(),
-        comm: (envelope) => link.receive?.(envelope),
+        comm: (envelope) => link.receive(envelope),
         settled: (outcome) => {
           signal?.removeEventListener('abort', onAbort);
           this.#settled(future, control, outcome);
@@ -212,7 +215,7 @@ export class Run {
       default:
         outcome satisfies never;
     }
-    this.#inFlight--;
+    this.#inFlight.delete(future.id);
     this.#checkEmpty();
   }
 

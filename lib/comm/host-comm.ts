@@ -1,0 +1,76 @@
+/**
+ * The host's end of one comm: answers requests and acks, and can ask the task to stop asking.
+ */
+import { SerializationError } from '../errors.js';
+import type { Future } from '../future.js';
+import type { FutureLink } from '../future-link.js';
+import type { AnyTask } from '../task.js';
+import { findUnserializable } from '../wire/serializable.js';
+
+/** How a host comm reaches its task. The default runs over the call's channel to its child. */
+export type CommTransport = FutureLink;
+
+export class HostComm {
+  /** The same id as the task's `comm.id`. */
+  readonly id: string;
+  readonly future: Future;
+  readonly task: AnyTask;
+  readonly #transport: CommTransport;
+  #state: 'idle' | 'open' | 'closed' = 'idle';
+  #refusal: string | undefined;
+
+  /** @internal Made by the Comm plugin for each call. */
+  constructor(id: string, future: Future, task: AnyTask, transport: CommTransport) {
+    this.id = id;
+    this.future = future;
+    this.task = task;
+    this.#transport = transport;
+  }
+
+  /** 'idle' until the task opens the comm, then 'open', then 'closed'. */
+  get state(): 'idle' | 'open' | 'closed' {
+    return this.#state;
+  }
+
+  /** Set once the host asked the task to stop requesting: new requests are refused with it. */
+  get refusal(): string | undefined {
+    return this.#refusal;
+  }
+
+  /**
+   * Tells the task the host will answer no more: its waiting and future `comm.request()` calls
+   * reject with CloseRequestError. The scheduler does this itself when a run ends.
+   */
+  requestClose(reason = 'the host closed the comm'): void {
+    if (this.#refusal !== undefined) return;
+    this.#refusal = reason;
+    this.#transport.send({ t: 'comm', kind: 'close-request', comm: this.id, data: reason });
+  }
+
+  /** @internal */
+  setState(state: 'open' | 'closed'): void {
+    this.#state = state;
+  }
+
+  /** @internal */
+  respond(request: number, value: unknown): void {
+    const { serialization } = this.#transport;
+    const problem = findUnserializable(value, serialization);
+    if (problem) throw new SerializationError('msg.respond()', `value${problem.path}`, problem.problem, serialization);
+    this.#transport.send({ t: 'comm', kind: 'response', comm: this.id, request, data: value });
+  }
+
+  /** @internal */
+  fail(request: number, reason: string): void {
+    this.#transport.send({ t: 'comm', kind: 'response-error', comm: this.id, request, data: reason });
+  }
+
+  /** @internal */
+  ack(): void {
+    this.#transport.send({ t: 'comm', kind: 'ack', comm: this.id });
+  }
+
+  toString(): string {
+    return `Comm(${this.id}, ${this.#state})`;
+  }
+}

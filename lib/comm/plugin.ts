@@ -1,0 +1,171 @@
+/**
+ * Comm.Plugin: injects a comm into every call of its task and turns the task's comm envelopes
+ * into the task events comm-open, comm-message, comm-request and comm-close.
+ */
+import { InjectionConflictError, InvalidOptionError } from '../errors.js';
+import type { Future } from '../future.js';
+import { futureLink } from '../future-link.js';
+import type { Emitted } from '../events/emitter.js';
+import type { Plugin, PluginTypes, SubmitCall } from '../plugin.js';
+import type { AnyTask } from '../task.js';
+import type { CommEnvelope } from '../wire/protocol.js';
+import { HostComm, type CommTransport } from './host-comm.js';
+import { CommMsg, type CommMsgKind } from './msg.js';
+import type { Comm, CommData, CommSchema } from './types.js';
+
+/** The events the Comm plugin adds to its task, typed from the task's comm schema `S`. */
+export interface CommEvents<S extends CommSchema = CommSchema> {
+  /** The task opened the comm. */
+  'comm-open': [msg: CommMsg<CommData<S, 'open'>, S>];
+  /** The task sent a message. */
+  'comm-message': [msg: CommMsg<CommData<S, 'message'>, S>];
+  /** The task asks; answer with `msg.respond(value)`. */
+  'comm-request': [msg: CommMsg<CommData<S, 'request'>, S>];
+  /** The task closed the comm (or returned or threw with it open). */
+  'comm-close': [msg: CommMsg<CommData<S, 'close'>, S>];
+}
+
+export interface CommPluginOptions<N extends string = 'comm'> {
+  /** The name the comm is injected under: the task receives `{ [parameterName]: comm }` last. Default 'comm'. */
+  readonly parameterName?: N;
+  /** Makes the host's transport for a call; the default speaks over the call's channel to its child. */
+  readonly createComms?: (future: Future) => CommTransport;
+}
+
+type LastParameter<F> = F extends (...args: infer A) => unknown ? (A extends readonly [...unknown[], infer Last] ? Last : never) : never;
+
+/** The comm schema a task function declares on its injected parameter `N`. */
+export type CommSchemaOf<F, N extends string> =
+  LastParameter<F> extends { readonly [K in N]: infer C } ? (NonNullable<C> extends Comm<infer S> ? S : CommSchema) : CommSchema;
+
+interface CommTypes<N extends string> extends PluginTypes {
+  readonly events: CommEvents<CommSchemaOf<this['fn'], N>>;
+  readonly injects: { readonly [K in N]: Comm };
+}
+
+const EVENTS = ['comm-open', 'comm-message', 'comm-request', 'comm-close'];
+
+/** The task as this plugin uses it, once its events are added. */
+interface CommTask {
+  readonly name: string;
+  emit<K extends keyof CommEvents>(event: K, ...args: CommEvents[K]): Emitted;
+  listenerCount(event: keyof CommEvents, options?: { hidden?: boolean }): number;
+}
+
+export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N>> {
+  readonly name = 'comm-plugin';
+  /** Type-level only. */
+  declare readonly types?: CommTypes<N>;
+  readonly parameterName: N;
+  readonly #createComms: (future: Future) => CommTransport;
+  readonly #comms = new Map<Future, HostComm>();
+  #task: CommTask | undefined;
+
+  constructor(options: CommPluginOptions<N> = {}) {
+    const parameterName = options.parameterName ?? 'comm';
+    if (typeof parameterName !== 'string' || parameterName.length === 0) {
+      throw new InvalidOptionError('parameterName', 'a non-empty string', parameterName);
+    }
+    this.parameterName = parameterName as N;
+    this.#createComms = options.createComms ?? defaultTransport;
+  }
+
+  /** Comms the tasks opened and have not closed yet. */
+  get openConnections(): number {
+    let open = 0;
+    for (const comm of this.#comms.values()) if (comm.state === 'open') open++;
+    return open;
+  }
+
+  attach(task: AnyTask): void {
+    task.addEvents(...EVENTS);
+    this.#task = task as unknown as CommTask;
+    task.on('submitted', (future: Future) => {
+      this.#connect(task, future);
+    }, { hidden: true });
+    const forget = (future: Future) => {
+      this.#comms.delete(future);
+    };
+    task.on('done', forget, { hidden: true });
+    task.on('cancelled', forget, { hidden: true });
+  }
+
+  preSubmit(call: SubmitCall): SubmitCall {
+    if (this.parameterName in call.inject) throw new InjectionConflictError(this.parameterName, this.name);
+    return { ...call, inject: { ...call.inject, [this.parameterName]: { kind: 'comm' } } };
+  }
+
+  describe(): readonly string[] {
+    return [`Open Connections: ${this.openConnections}`];
+  }
+
+  #connect(task: AnyTask, future: Future): void {
+    const transport = this.#createComms(future);
+    const comm = new HostComm(`${future.id}:${this.parameterName}`, future, task, transport);
+    this.#comms.set(future, comm);
+    transport.onComm(comm.id, (envelope) => this.#receive(comm, envelope));
+    transport.onRunEnding((reason) => comm.requestClose(reason));
+  }
+
+  #receive(comm: HostComm, envelope: CommEnvelope): void {
+    const task = this.#task as CommTask;
+    if (comm.future.done()) {
+      // The call was cancelled: no more events for it, but never leave a request waiting.
+      if (envelope.kind === 'request' && envelope.request !== undefined) comm.fail(envelope.request, 'the call was cancelled');
+      return;
+    }
+    switch (envelope.kind) {
+      case 'open':
+        comm.setState('open');
+        this.#acked(comm, envelope, task.emit('comm-open', this.#msg('open', comm, envelope)));
+        return;
+      case 'message':
+        task.emit('comm-message', this.#msg('message', comm, envelope));
+        return;
+      case 'request':
+        this.#request(task, comm, envelope);
+        return;
+      case 'close':
+        comm.setState('closed');
+        this.#acked(comm, envelope, task.emit('comm-close', this.#msg('close', comm, envelope)));
+        return;
+      default:
+        // Host → child kinds never arrive here.
+        return;
+    }
+  }
+
+  #request(task: CommTask, comm: HostComm, envelope: CommEnvelope): void {
+    const msg = this.#msg('request', comm, envelope);
+    if (comm.refusal !== undefined) {
+      msg.fail(comm.refusal);
+      return;
+    }
+    if (task.listenerCount('comm-request', { hidden: true }) === 0) {
+      task.emit('comm-request', msg);
+      msg.fail(`task "${task.name}" has no 'comm-request' handler in the host, so nothing can answer`);
+      return;
+    }
+    const emitted = task.emit('comm-request', msg);
+    const failed = `the host's 'comm-request' handler threw`;
+    if (emitted === false) msg.fail(failed);
+    else if (emitted !== true) void emitted.pending.then((ok) => ok || msg.fail(failed));
+  }
+
+  /** Acks an open/close that asked for it, once its handlers (async ones included) are done. */
+  #acked(comm: HostComm, envelope: CommEnvelope, emitted: Emitted): void {
+    if (!envelope.ack) return;
+    if (typeof emitted === 'boolean') comm.ack();
+    else void emitted.pending.then(() => comm.ack());
+  }
+
+  #msg(kind: CommMsgKind, comm: HostComm, envelope: CommEnvelope): CommMsg<never> {
+    return new CommMsg(kind, envelope.data as never, comm, envelope.request);
+  }
+}
+
+function defaultTransport(future: Future): CommTransport {
+  const link = futureLink(future);
+  if (!link) throw new TypeError(`forkline: future ${future.id} has no channel; it was not submitted by a scheduler.`);
+  return link;
+}

@@ -1,0 +1,177 @@
+/**
+ * PipeComm: the task's end of a comm, framing typed envelopes over the run's channel.
+ *
+ * Every envelope names its comm and every request carries an id that its response echoes, so a
+ * response that arrives after its request timed out is dropped instead of answering the next
+ * request, and no data value can be mistaken for a control word.
+ */
+import type { Comm, CommAckOptions, CommData, CommOpenBodyOptions, CommRequestOptions, CommSchema } from '../lib/comm/types.js';
+import { CommClosedError, CommCloseRequestError, CommTimeoutError, InvalidOptionError, SerializationError } from '../lib/errors.js';
+import type { CommEnvelope, CommKind } from '../lib/wire/protocol.js';
+import { findUnserializable } from '../lib/wire/serializable.js';
+import type { CommEndpoint, RunContext } from './runtime.js';
+
+interface PendingRequest {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, CommEndpoint {
+  readonly id: string;
+  #state: 'idle' | 'open' | 'closed' = 'idle';
+  readonly #context: RunContext;
+  readonly #requests = new Map<number, PendingRequest>();
+  #lastRequest = 0;
+  /** Acks awaited for open/close; the host acks in order. */
+  readonly #acks: (() => void)[] = [];
+  /** Set once the host said it will not answer any more. */
+  #closeRequest: string | undefined;
+
+  constructor(id: string, context: RunContext) {
+    this.id = id;
+    this.#context = context;
+    const onAbort = () =>
+      this.receive({ t: 'comm', kind: 'close-request', comm: id, data: `the call was cancelled (${String(context.signal.reason)})` });
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    const detach = context.attachComm(id, this);
+    // A task that returns or throws with the comm open still closes it: the host always sees comm-close.
+    context.beforeSettle(() => {
+      context.signal.removeEventListener('abort', onAbort);
+      detach();
+      this.#finish();
+    });
+  }
+
+  get state(): 'idle' | 'open' | 'closed' {
+    return this.#state;
+  }
+
+  open<T>(body: (comm: this) => T | Promise<T>, options?: CommOpenBodyOptions<S>): Promise<T>;
+  open(message?: CommData<S, 'open'>, options?: CommAckOptions): Promise<void>;
+  async open<T>(first?: unknown, options: CommOpenBodyOptions<S> = {}): Promise<T | undefined> {
+    if (typeof first !== 'function') {
+      await this.#open(first, options.waitForAck ?? false);
+      return undefined;
+    }
+    const body = first as (comm: this) => T | Promise<T>;
+    await this.#open(options.message, options.waitForAck ?? false);
+    try {
+      return await body(this);
+    } finally {
+      if (this.#state === 'open') await this.close(options.closeMessage, options);
+    }
+  }
+
+  send(data: CommData<S, 'message'>): Promise<void> {
+    this.#usable('send');
+    this.#check('send', data);
+    this.#context.send({ t: 'comm', kind: 'message', comm: this.id, data });
+    return this.#context.ready();
+  }
+
+  request(data?: CommData<S, 'request'>, options: CommRequestOptions = {}): Promise<CommData<S, 'response'>> {
+    this.#usable('request');
+    this.#check('request', data);
+    const { timeout } = options;
+    if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
+      return Promise.reject(new InvalidOptionError('timeout', 'a number of milliseconds >= 0', timeout));
+    }
+    if (this.#closeRequest !== undefined) return Promise.reject(new CommCloseRequestError(this.id, this.#closeRequest));
+    const request = ++this.#lastRequest;
+    return new Promise<CommData<S, 'response'>>((resolve, reject) => {
+      const pending: PendingRequest = { resolve: resolve, reject, timer: undefined };
+      if (timeout !== undefined) {
+        pending.timer = setTimeout(() => {
+          this.#requests.delete(request);
+          reject(new CommTimeoutError(this.id, timeout));
+        }, timeout);
+      }
+      this.#requests.set(request, pending);
+      this.#context.send({ t: 'comm', kind: 'request', comm: this.id, request, data });
+    });
+  }
+
+  async close(data?: CommData<S, 'close'>, options: CommAckOptions = {}): Promise<void> {
+    if (this.#state === 'closed') return;
+    this.#check('close', data);
+    this.#state = 'closed';
+    const ack = options.waitForAck === true && this.#closeRequest === undefined;
+    const acked = ack ? this.#ackPromise() : undefined;
+    this.#context.send({ t: 'comm', kind: 'close', comm: this.id, ...(data === undefined ? {} : { data }), ...(ack ? { ack } : {}) });
+    await acked;
+  }
+
+  /** Envelopes from the host: responses, acks, close requests. */
+  receive(envelope: CommEnvelope): void {
+    const kind: CommKind = envelope.kind;
+    switch (kind) {
+      case 'response':
+      case 'response-error': {
+        const pending = this.#requests.get(envelope.request ?? -1);
+        // Unknown ids are answers to requests that timed out: dropped, never handed to another request.
+        if (!pending) return;
+        this.#requests.delete(envelope.request ?? -1);
+        clearTimeout(pending.timer);
+        if (kind === 'response') pending.resolve(envelope.data);
+        else pending.reject(new CommCloseRequestError(this.id, String(envelope.data)));
+        return;
+      }
+      case 'ack':
+        this.#acks.shift()?.();
+        return;
+      case 'close-request': {
+        this.#closeRequest ??= String(envelope.data);
+        for (const [id, pending] of this.#requests) {
+          this.#requests.delete(id);
+          clearTimeout(pending.timer);
+          pending.reject(new CommCloseRequestError(this.id, this.#closeRequest));
+        }
+        // Nobody will ack any more.
+        for (const release of this.#acks.splice(0)) release();
+        return;
+      }
+      case 'open':
+      case 'message':
+      case 'request':
+      case 'close':
+        return;
+      default:
+        kind satisfies never;
+    }
+  }
+
+  async #open(data: unknown, waitForAck: boolean): Promise<void> {
+    if (this.#state === 'closed') throw new CommClosedError(this.id, 'open');
+    this.#check('open', data);
+    this.#state = 'open';
+    const ack = waitForAck && this.#closeRequest === undefined;
+    const acked = ack ? this.#ackPromise() : undefined;
+    this.#context.send({ t: 'comm', kind: 'open', comm: this.id, ...(data === undefined ? {} : { data }), ...(ack ? { ack } : {}) });
+    await acked;
+  }
+
+  #ackPromise(): Promise<void> {
+    return new Promise((resolve) => this.#acks.push(resolve));
+  }
+
+  #usable(method: string): void {
+    if (this.#state === 'closed') throw new CommClosedError(this.id, method);
+  }
+
+  /** Rejects data that cannot cross, naming where in it the problem is, before anything is sent. */
+  #check(method: string, data: unknown): void {
+    const problem = findUnserializable(data, this.#context.serialization);
+    if (problem) throw new SerializationError(`comm.${method}()`, `data${problem.path}`, problem.problem, this.#context.serialization);
+  }
+
+  /** The run is settling: close an open comm and let go of unanswered requests. */
+  #finish(): void {
+    if (this.#state === 'open') {
+      this.#state = 'closed';
+      this.#context.send({ t: 'comm', kind: 'close', comm: this.id });
+    }
+    for (const pending of this.#requests.values()) clearTimeout(pending.timer);
+    this.#requests.clear();
+  }
+}
