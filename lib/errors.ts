@@ -213,7 +213,7 @@ export class CommResponseError extends ForklineError {
     super(
       problem === 'already-answered'
         ? `msg.respond() failed: this request on comm ${comm} was already answered. Answer each request once, from one handler.`
-        : `msg.respond() failed: a ${kind} message is not a request, so it takes no answer. Only 'comm-request' messages can be answered.`,
+        : `msg.respond() failed: ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} message is not a request, so it takes no answer. Only 'comm-request' messages can be answered.`,
     );
   }
 }

@@ -1,0 +1,151 @@
+import { inspect } from 'node:util';
+import { Comm, CommMsg, InjectionConflictError, Limiter, Scheduler, type Plugin } from 'forkline';
+import type * as CommTasks from '../fixtures/comm.ts';
+import { expectNoChildren, fixtureModule } from '../helpers.js';
+
+const tasks = fixtureModule<typeof CommTasks>('comm.ts');
+
+afterEach(expectNoChildren);
+
+const kinds = [
+  ['processes', () => Scheduler.withProcesses(1)],
+  ['sequential', () => Scheduler.withSequential()],
+] as const;
+
+describe.each(kinds)('Comm plugin on %s', (_kind, make) => {
+  test('a streaming task: open, every message in order, close, then done and result', async () => {
+    const scheduler = make();
+    const task = scheduler.task(tasks.stream, { plugins: [Comm.Plugin()] });
+    const order: string[] = [];
+    const messages: number[] = [];
+    task.on('comm-open', (msg) => void order.push(`open:${msg.data}`));
+    task.on('comm-message', (msg) => void messages.push(msg.data));
+    task.on('comm-close', () => void order.push(`close after ${messages.length}`));
+    task.on('done', () => void order.push(`done after ${messages.length}`));
+    task.on('result', (_future, n) => void order.push(`result ${n}`));
+    scheduler.on('start', () => void task.submit(500));
+
+    await scheduler.run();
+
+    expect(messages).toEqual(Array.from({ length: 500 }, (_, index) => index));
+    expect(order).toEqual(['open:undefined', 'close after 500', 'done after 500', 'result 500']);
+    expect(task.eventCounts).toEqual({ submitted: 1, 'comm-open': 1, 'comm-message': 500, 'comm-close': 1, done: 1, result: 1 });
+  });
+
+  test('messages sent without await before returning are all emitted before the result', async () => {
+    const scheduler = make();
+    const task = scheduler.task(tasks.streamSync, { plugins: [Comm.Plugin()] });
+    let atResult = -1;
+    let count = 0;
+    task.on('comm-message', () => void count++);
+    task.on('result', () => void (atResult = count));
+    scheduler.on('start', () => void task.submit(2000));
+    await scheduler.run();
+    expect(atResult).toBe(2000);
+  });
+
+  test('each Msg carries kind, data, comm, future and task, and prints as in amltk', async () => {
+    const scheduler = make();
+    const task = scheduler.task(tasks.openWithoutClose, { plugins: [Comm.Plugin()] });
+    const msgs: CommMsg[] = [];
+    task.on('comm-open', (msg) => void msgs.push(msg));
+    task.on('comm-message', (msg) => void msgs.push(msg));
+    task.on('comm-close', (msg) => void msgs.push(msg));
+    let submitted: unknown;
+    scheduler.on('start', () => void (submitted = task.submit()));
+    await scheduler.run();
+
+    expect(msgs.map((msg) => [msg.kind, msg.data])).toEqual([
+      ['open', 'hello'],
+      ['message', 'working'],
+      ['close', undefined],
+    ]);
+    const [open] = msgs;
+    expect(open).toBeInstanceOf(Comm.Msg);
+    expect(open?.future).toBe(submitted);
+    expect(open?.task).toBe(task);
+    expect(open?.comm.id).toBe(`${open?.future.id}:comm`);
+    expect(String(open)).toBe("Comm.Msg(kind=open, data='hello')");
+    expect(String(msgs[2])).toBe('Comm.Msg(kind=close, data=undefined)');
+    expect(inspect(msgs[1])).toBe("Comm.Msg(kind=message, data='working')");
+  });
+});
+
+describe('Comm plugin options and errors', () => {
+  test('parameterName injects the comm under another name', async () => {
+    const scheduler = Scheduler.withProcesses(1);
+    const task = scheduler.task(tasks.customName, { plugins: [Comm.Plugin({ parameterName: 'channel' })] });
+    const seen: string[] = [];
+    task.on('comm-message', (msg) => void seen.push(msg.data));
+    task.on('result', (_future, id) => void seen.push(id));
+    let id = 0;
+    scheduler.on('start', () => void (id = task.submit()!.id));
+    await scheduler.run();
+    expect(seen).toEqual(['via channel', `${id}:channel`]);
+  });
+
+  test('two plugins injecting the same name fail the submit with InjectionConflictError', async () => {
+    const scheduler = Scheduler.withSequential();
+    const task = scheduler.task(tasks.stream, { plugins: [Comm.Plugin(), Comm.Plugin()] });
+    let error: unknown;
+    scheduler.on('start', () => {
+      try {
+        task.submit(1);
+      } catch (caught) {
+        error = caught;
+      }
+    });
+    await scheduler.run();
+    expect(error).toBeInstanceOf(InjectionConflictError);
+    expect((error as Error).message).toContain(`Comm.Plugin({ parameterName: '...' })`);
+    expect(task.eventCounts).toEqual({});
+  });
+
+  test('a veto after the comm plugin leaves no comm behind (amltk leaked it)', async () => {
+    const scheduler = Scheduler.withProcesses(1);
+    const comm = Comm.Plugin();
+    const task = scheduler.task(tasks.stream, { plugins: [comm, new Limiter({ maxCalls: 1 })] });
+    scheduler.on('start', () => {
+      task.submit(3);
+      expect(task.submit(3)).toBeUndefined();
+    });
+    await scheduler.run();
+    expect(task.eventCounts).toEqual({
+      submitted: 1,
+      'call-limit-reached': 1,
+      'comm-open': 1,
+      'comm-message': 3,
+      'comm-close': 1,
+      done: 1,
+      result: 1,
+    });
+    expect(comm.openConnections).toBe(0);
+  });
+
+  test('the task panel shows the signature, the plugin with its open connections, and the ref', async () => {
+    const scheduler = Scheduler.withProcesses(1);
+    const plugin = Comm.Plugin();
+    const task = scheduler.task(tasks.openWithoutClose, { plugins: [plugin] });
+    const during: string[] = [];
+    task.on('comm-message', () => void during.push(plugin.describe().join()));
+    scheduler.on('start', () => void task.submit());
+    await scheduler.run();
+
+    expect(during).toEqual(['Open Connections: 1']);
+    const lines = inspect(task).split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^╭─ Task openWithoutClose\(\{ comm \}: Injected\) -> Promise<string> ─+╮$/);
+    expect(lines[1]).toMatch(/^ ╭─+ Plugin comm-plugin ─+╮$/);
+    expect(lines[2]).toBe(' │ Open Connections: 0');
+    expect(lines[3]).toMatch(/^ ╰─+╯$/);
+    expect(lines[4]).toMatch(new RegExp(`^╰─+ Ref: ${task.ref} ─+╯$`));
+    expect(task.ref).toMatch(/^Task-openWithoutClose-[\w-]{8}$/);
+    for (const line of [lines[0], lines[4]]) expect(line).toHaveLength(80);
+  });
+
+  test('plugins are typed: a custom plugin is accepted and Comm.Plugin options are checked', () => {
+    const plugin: Plugin = { name: 'noop' };
+    expect(plugin.name).toBe('noop');
+    expect(() => Comm.Plugin({ parameterName: '' })).toThrow('Expected `parameterName` to be a non-empty string, got `""` (string).');
+  });
+});
