@@ -18,7 +18,7 @@ describe.each(kinds)('Comm plugin on %s', (_kind, make) => {
     const task = scheduler.task(tasks.stream, { plugins: [Comm.Plugin()] });
     const order: string[] = [];
     const messages: number[] = [];
-    task.on('comm-open', (msg) => void order.push(`open:${msg.data}`));
+    task.on('comm-open', (msg) => void order.push(`open:${String(msg.data)}`));
     task.on('comm-message', (msg) => void messages.push(msg.data));
     task.on('comm-close', () => void order.push(`close after ${messages.length}`));
     task.on('done', () => void order.push(`done after ${messages.length}`));
@@ -38,7 +38,9 @@ describe.each(kinds)('Comm plugin on %s', (_kind, make) => {
     let atResult = -1;
     let count = 0;
     task.on('comm-message', () => void count++);
-    task.on('result', () => void (atResult = count));
+    task.on('result', () => {
+      atResult = count;
+    });
     scheduler.on('start', () => void task.submit(2000));
     await scheduler.run();
     expect(atResult).toBe(2000);

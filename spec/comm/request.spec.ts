@@ -106,7 +106,7 @@ describe.each(kinds)('comm.request() on %s', (_kind, make) => {
     const errors: string[] = [];
     task.on('comm-open', (msg) => {
       try {
-        msg.respond('nope' as never);
+        msg.respond('nope');
       } catch (error) {
         errors.push((error as Error).message);
       }
