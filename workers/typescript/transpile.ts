@@ -5,7 +5,7 @@
  * a warm cache saves every child after the first.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rmdir, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -33,11 +33,24 @@ export async function transpileCached(source: string, path: string, format: Modu
   const key = createHash('sha256').update(`${CACHE_VERSION}\0${format}\0${path}\0${source}`).digest('hex').slice(0, 40);
   const directory = cacheDirectory();
   const file = join(directory, `${key}.js`);
-  try {
-    return await readFile(file, 'utf8');
-  } catch {
-    // A miss: transpile below.
+  const cached = await readCached(file);
+  if (cached !== undefined) return cached;
+  // Children of one pool start together and would all load TypeScript for the same file: one
+  // transpiles, the others wait for its result.
+  const lock = `${file}.lock`;
+  if (!(await acquire(directory, lock))) {
+    const written = await waitFor(file, lock);
+    if (written !== undefined) return written;
   }
+  try {
+    return await transpileTo(file, source, path, format);
+  } finally {
+    await rmdir(lock).catch(() => undefined);
+  }
+}
+
+async function transpileTo(file: string, source: string, path: string, format: ModuleFormat): Promise<string> {
+  const directory = cacheDirectory();
   const ts = await loadTypeScript(path);
   const output = ts.transpileModule(source, {
     fileName: path,
@@ -61,6 +74,40 @@ export async function transpileCached(source: string, path: string, format: Modu
   }
   return output;
 }
+
+async function readCached(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Takes the lock (a directory: mkdir is atomic). A lock older than STALE_MS is left by a dead child. */
+async function acquire(directory: string, lock: string): Promise<boolean> {
+  try {
+    await mkdir(directory, { recursive: true });
+    await mkdir(lock);
+    return true;
+  } catch {
+    const age = await stat(lock).then((info) => Date.now() - info.mtimeMs, () => 0);
+    return age > STALE_MS;
+  }
+}
+
+/** Waits for another process to write `file`; undefined if it gave up (lock gone, no file, or too long). */
+async function waitFor(file: string, lock: string): Promise<string | undefined> {
+  const end = Date.now() + STALE_MS;
+  while (Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    const written = await readCached(file);
+    if (written !== undefined) return written;
+    if (!(await stat(lock).then(() => true, () => false))) return readCached(file);
+  }
+  return undefined;
+}
+
+const STALE_MS = 10_000;
 
 function loadTypeScript(path: string): Promise<TypeScriptApi> {
   typescript ??= (async () => {

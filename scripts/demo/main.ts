@@ -1,0 +1,70 @@
+/**
+ * `npm run demo`: counts the primes below 12 million in 24 CPU-bound jobs on a warm pool, with
+ * live progress streamed from the jobs over their comms, then runs the same batch on one child
+ * and prints the speed-up.
+ */
+import { availableParallelism } from 'node:os';
+import { Comm, Scheduler, taskModule } from 'forkline';
+import type * as Jobs from './jobs.ts';
+
+const jobs = taskModule<typeof Jobs>(new URL('./jobs.ts', import.meta.url));
+const LIMIT = 12_000_000;
+const JOBS = 24;
+const live = process.stdout.isTTY;
+
+interface Outcome {
+  readonly primes: number;
+  readonly seconds: number;
+}
+
+async function countOn(children: number, showProgress: boolean, limit = LIMIT): Promise<Outcome> {
+  const scheduler = Scheduler.withProcesses(children);
+  const task = scheduler.task(jobs.countPrimes, { plugins: [Comm.Plugin()] });
+  const progress = new Map<number, number>();
+  let primes = 0;
+  let finished = 0;
+
+  const draw = () => {
+    const fraction = [...progress.values()].reduce((sum, value) => sum + value, 0) / JOBS;
+    const width = 40;
+    const bar = '█'.repeat(Math.round(fraction * width)).padEnd(width, '·');
+    const line = `  ${children} child${children === 1 ? '' : 'ren'} ${bar} ${(fraction * 100).toFixed(0).padStart(3)}%  jobs ${finished}/${JOBS}`;
+    if (live) process.stdout.write(`\r${line}`);
+    else if (finished === JOBS) console.log(line);
+  };
+
+  scheduler.on('start', () => {
+    const size = Math.ceil(limit / JOBS);
+    for (let start = 0; start < limit; start += size) task.submit(start, Math.min(start + size, limit));
+  });
+  task.on('comm-message', (msg) => {
+    progress.set(msg.future.id, msg.data.done / msg.data.total);
+    if (showProgress) draw();
+  });
+  task.on('result', (future, count) => {
+    primes += count;
+    finished++;
+    progress.set(future.id, 1);
+    if (showProgress) draw();
+  });
+
+  const started = performance.now();
+  await scheduler.run();
+  const seconds = (performance.now() - started) / 1000;
+  if (showProgress && live) process.stdout.write('\n');
+  return { primes, seconds };
+}
+
+const children = Math.max(2, availableParallelism());
+console.log(`Counting the primes below ${LIMIT.toLocaleString('en')} in ${JOBS} jobs.\n`);
+// A small batch first, so a cold TypeScript cache (the first run on a machine) is not timed.
+await countOn(children, false, JOBS * 10);
+const pool = await countOn(children, true);
+const single = await countOn(1, true);
+
+console.log(`
+  primes found      ${pool.primes.toLocaleString('en')} (one child agrees: ${pool.primes === single.primes ? 'yes' : 'NO'})
+  ${children} children        ${pool.seconds.toFixed(2)} s
+  1 child           ${single.seconds.toFixed(2)} s
+  speed-up          ${(single.seconds / pool.seconds).toFixed(2)}× on ${availableParallelism()} CPUs`);
+if (pool.primes !== single.primes) process.exit(1);

@@ -1,0 +1,48 @@
+/**
+ * The README's code is real: every TypeScript block in it is a verbatim excerpt of a file under
+ * docs/ that the test suite runs, and the quick start runs here.
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const path = join(directory, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function typescriptBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+}
+
+test('every TypeScript block in the README is an excerpt of a file in docs/', () => {
+  const sources = filesUnder(join(root, 'docs')).map((path) => readFileSync(path, 'utf8'));
+  const blocks = typescriptBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
+  expect(blocks.length).toBeGreaterThanOrEqual(5);
+  for (const block of blocks) expect(sources.some((source) => source.includes(block))).toBe(true);
+});
+
+test('the quick start blocks are the whole of docs/quickstart/jobs.ts and main.ts', () => {
+  const blocks = typescriptBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
+  expect(blocks[0]).toBe(readFileSync(join(root, 'docs/quickstart/jobs.ts'), 'utf8'));
+  expect(blocks[1]).toBe(readFileSync(join(root, 'docs/quickstart/main.ts'), 'utf8'));
+  expect(blocks[1]?.split('\n').filter(Boolean).length).toBeLessThanOrEqual(15);
+});
+
+test('the quick start runs and prints its results', async () => {
+  const { stdout, stderr } = await run(process.execPath, ['--import', 'forkline/register', 'docs/quickstart/main.ts'], {
+    cwd: root,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  expect(stderr).toBe('');
+  const lines = stdout.trimEnd().split('\n');
+  expect(lines.slice(0, 3).sort()).toEqual(['fib(25) = 75025', 'fib(30) = 832040', 'fib(32) = 2178309']);
+  expect(lines[3]).toBe("{ code: 'exhausted' }");
+});
