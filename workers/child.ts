@@ -35,6 +35,8 @@ const outbox = new Outbox<ChildEnvelope>(
     // The host is gone or the frame could not be serialized; neither can be reported over the
     // channel, and runs would otherwise wait forever. Exit: the host sees a crash.
     onError: (error) => {
+      // A closed channel means the host let go of us (shutdown) or died: nothing to report.
+      if (!process.connected) process.exit(0);
       process.stderr.write(`forkline child ${process.pid}: sending to the host failed: ${error.message}\n`);
       process.exit(70);
     },
