@@ -14,18 +14,49 @@ export interface FutureLink {
   send(envelope: CommEnvelope): void;
   /** Calls `listener` if the run starts ending while the call is in flight. */
   onRunEnding(listener: (reason: string) => void): void;
+  /**
+   * Calls `listener` when the call begins executing, with its process id (undefined when it runs
+   * in the host). Register before the call is dispatched: in a 'submitted' handler.
+   */
+  onStarted(listener: (pid: number | undefined) => void): void;
+  /** Fails the call with `error` and stops the process running it (for limits). */
+  terminate(error: Error): void;
+}
+
+/** What a link needs from the executor running its call. */
+export interface LinkControl {
+  send(envelope: CommEnvelope): void;
+  terminate(error: Error): void;
 }
 
 /** The run's side of a link. */
 export class Link implements FutureLink {
   readonly serialization: Serialization;
-  readonly #send: (envelope: CommEnvelope) => void;
+  readonly #control: LinkControl;
   readonly #receivers = new Map<string, (envelope: CommEnvelope) => void>();
   #ending: ((reason: string) => void)[] | undefined;
+  #started: ((pid: number | undefined) => void)[] | undefined;
 
-  constructor(serialization: Serialization, send: (envelope: CommEnvelope) => void) {
+  constructor(serialization: Serialization, control: LinkControl) {
     this.serialization = serialization;
-    this.#send = send;
+    this.#control = control;
+  }
+
+  /** Whether anybody wants to know when the call starts (it costs an envelope). */
+  get watched(): boolean {
+    return this.#started !== undefined;
+  }
+
+  onStarted(listener: (pid: number | undefined) => void): void {
+    (this.#started ??= []).push(listener);
+  }
+
+  started(pid: number | undefined): void {
+    for (const listener of this.#started ?? []) listener(pid);
+  }
+
+  terminate(error: Error): void {
+    this.#control.terminate(error);
   }
 
   onComm(comm: string, receive: (envelope: CommEnvelope) => void): () => void {
@@ -34,7 +65,7 @@ export class Link implements FutureLink {
   }
 
   send(envelope: CommEnvelope): void {
-    this.#send(envelope);
+    this.#control.send(envelope);
   }
 
   onRunEnding(listener: (reason: string) => void): void {

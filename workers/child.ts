@@ -50,5 +50,14 @@ process.on('message', (message: unknown) => {
   for (const envelope of (message as Frame<HostEnvelope>).$forkline) runtime.receive(envelope);
 });
 
+// An error no run caught (a timer's callback threw, a rejection nobody awaited). Report it as the
+// failure of the run executing now, then exit: the host replaces the child and requeues the rest.
+process.on('uncaughtException', (error) => {
+  if (!runtime.fatal(error)) process.stderr.write(`forkline child ${process.pid}: uncaught ${error.stack ?? String(error)}\n`);
+  const exit = () => process.exit(1);
+  setTimeout(exit, 1000).unref();
+  void outbox.drained().then(exit);
+});
+
 watchHost();
 outbox.push({ t: 'ready', pid: process.pid });

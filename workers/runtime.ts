@@ -73,6 +73,18 @@ export class Runtime {
     return this.#active?.envelope;
   }
 
+  /**
+   * An error escaped every run (a timer's callback threw, a promise nobody awaited rejected):
+   * the process is no longer trustworthy. Fails the run executing now with it and announces the
+   * exit, so the host requeues the runs that never started instead of failing them.
+   */
+  fatal(error: unknown): boolean {
+    const active = this.#active;
+    if (active) this.#settle(active, { error });
+    this.#channel.push({ t: 'exiting', reason: error instanceof Error ? error.message : String(error) });
+    return active !== undefined;
+  }
+
   receive(envelope: HostEnvelope): void {
     switch (envelope.t) {
       case 'run':
@@ -127,6 +139,7 @@ export class Runtime {
     const active: ActiveRun = { envelope, abort: new AbortController(), cleanups: [] };
     this.#active = active;
     setOutputLabel(envelope.label);
+    if (envelope.notify) this.#channel.push({ t: 'started', id: envelope.id });
     let value: unknown;
     try {
       const fn = cachedTask(envelope.task);

@@ -11,6 +11,8 @@ export interface Job {
   readonly call: SubmitCall;
   /** Prefix for the child's output lines while this call runs, when output prefixing is on. */
   readonly label: string | undefined;
+  /** Report when the call begins executing (costs an envelope; only when somebody watches). */
+  readonly notify: boolean;
   readonly report: JobReport;
 }
 
@@ -18,6 +20,8 @@ export interface Job {
 export interface JobReport {
   /** The job was sent to a worker. */
   dispatched(): void;
+  /** The call began executing, in process `pid` (undefined in the host). Only for `notify` jobs. */
+  started(pid: number | undefined): void;
   /** A comm envelope from the running call. */
   comm(envelope: CommEnvelope): void;
   settled(outcome: Outcome<unknown>): void;
@@ -36,6 +40,8 @@ export interface Executor {
   execute(job: Job): void;
   /** Cancels a job: a queued one is dropped, a running one's comms close and its worker is stopped. */
   cancel(id: number, error: Error): void;
+  /** Fails a running job with `error` and stops its worker at once (a limit was breached). */
+  terminate(id: number, error: Error): void;
   /** Sends a host → child comm envelope to the worker running job `id`. */
   sendComm(id: number, envelope: CommEnvelope): void;
   shutdown(options: ShutdownOptions): Promise<void>;

@@ -2,8 +2,8 @@
  * A pool of warm workers. Each runs one call at a time; while a worker's calls are short, the
  * pool also sends it the next few, so it never idles for a round trip between calls.
  *
- * The waiting line is a plain array with a moving head rather than p-queue: a job here needs no
- * promise of its own, and p-queue's per-job promises measured ~4 µs a job against ~0.2 µs
+ * The waiting line is our own (line.ts) rather than p-queue: a job here needs no promise of its
+ * own, and p-queue's per-job promises measured ~4 µs a job against ~0.2 µs
  * (scripts/bench/queue-overhead.mjs), a sixth of a tiny task's whole budget.
  */
 import { CancelledError, WorkerCrashedError } from '../errors.js';
@@ -11,6 +11,7 @@ import { log } from '../debug.js';
 import { deserializeError, type ErrorClass } from '../wire/error-codec.js';
 import type { ChildEnvelope, CommEnvelope } from '../wire/protocol.js';
 import type { Executor, Job, ShutdownOptions } from './executor.js';
+import { Line } from './line.js';
 import type { WorkerExit, WorkerFactory, WorkerHandle } from './worker-handle.js';
 
 export interface PoolOptions {
@@ -21,6 +22,10 @@ export interface PoolOptions {
   readonly errorClasses: ReadonlyMap<string, ErrorClass>;
   /** Milliseconds a cancelled running call may take to end before its worker is stopped. */
   readonly cancelGracePeriod: number;
+  /** Replace a worker after it ran this many calls. */
+  readonly maxTasksPerWorker: number;
+  /** Close a worker idle this long (ms); a new one starts when work comes. */
+  readonly idleTimeout: number;
 }
 
 /** Calls averaging less than this (ms) count as short, and their worker gets calls ahead. */
@@ -31,25 +36,32 @@ const MAX_START_FAILURES = 3;
 interface PoolWorker {
   readonly handle: WorkerHandle;
   ready: boolean;
+  /** Takes no more calls: shutting down, retiring, or about to exit after an uncaught error. */
   closing: boolean;
+  /** Replace this worker when it exits (it retired after maxTasksPerWorker). */
+  replace: boolean;
+  /** The child announced it is exiting: every job it still holds never started. */
+  exiting: boolean;
   /** Sent and unsettled, in the order sent: the first one is the one running. */
   readonly jobs: Map<number, Job>;
+  ran: number;
   /** Moving average of the time per call, from the gaps between results; unknown until one. */
   averageMs: number | undefined;
   lastSettle: number;
+  idleTimer: NodeJS.Timeout | undefined;
 }
 
 export class Pool implements Executor {
   readonly #options: PoolOptions;
   readonly #workers = new Set<PoolWorker>();
   readonly #owner = new Map<number, PoolWorker>();
-  #queue: (Job | undefined)[] = [];
-  #head = 0;
-  #queued = new Map<number, number>();
+  readonly #line = new Line();
+  readonly #exitWaiters = new Map<PoolWorker, () => void>();
   #startFailures = 0;
   /** Set once shutdown closes the workers: exits are no longer replaced. */
   #stopping = true;
   #idle: (() => void) | undefined;
+  #pumpScheduled = false;
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -62,20 +74,16 @@ export class Pool implements Executor {
   }
 
   execute(job: Job): void {
-    // Replaces workers given up on after start failures, so a later call gets its own attempt.
+    // Replaces workers closed when idle or given up on, so a later call gets its own attempt.
     if (this.#workers.size < this.#options.size && !this.#stopping) this.#spawn();
-    this.#queued.set(job.id, this.#queue.length);
-    this.#queue.push(job);
+    this.#line.push(job);
     this.#pump();
   }
 
   cancel(id: number, error: Error): void {
-    const position = this.#queued.get(id);
-    if (position !== undefined) {
-      const job = this.#queue[position];
-      this.#queue[position] = undefined;
-      this.#queued.delete(id);
-      job?.report.settled({ state: 'cancelled', error });
+    const queued = this.#line.remove(id);
+    if (queued) {
+      queued.report.settled({ state: 'cancelled', error });
       this.#checkIdle();
       return;
     }
@@ -87,8 +95,20 @@ export class Pool implements Executor {
     job.report.settled({ state: 'cancelled', error });
     worker.handle.send({ t: 'cancel', id, reason: error.message });
     setTimeout(() => {
-      if (worker.jobs.has(id)) this.#stopWorker(worker);
+      if (worker.jobs.has(id)) this.#kill(worker, { replace: true });
     }, this.#options.cancelGracePeriod).unref();
+  }
+
+  terminate(id: number, error: Error): void {
+    const worker = this.#owner.get(id);
+    const job = worker?.jobs.get(id);
+    if (!worker || !job) return;
+    this.#release(worker, id);
+    job.report.settled({ state: 'rejected', error });
+    // What else it holds never started: it goes to the other workers.
+    this.#line.unshift(this.#takeJobs(worker));
+    this.#kill(worker, { replace: true });
+    this.#pump();
   }
 
   sendComm(id: number, envelope: CommEnvelope): void {
@@ -103,34 +123,16 @@ export class Pool implements Executor {
       });
     } else {
       const cancelled = (job: Job) => job.report.settled({ state: 'cancelled', error: new CancelledError(job.call.task, reason) });
-      for (const job of this.#takeQueue()) cancelled(job);
-      for (const worker of this.#workers) {
-        const jobs = [...worker.jobs.values()];
-        worker.jobs.clear();
-        for (const job of jobs) {
-          this.#owner.delete(job.id);
-          cancelled(job);
-        }
-      }
+      for (const job of this.#line.takeAll()) cancelled(job);
+      for (const worker of this.#workers) for (const job of this.#takeJobs(worker)) cancelled(job);
     }
     this.#stopping = true;
     const exits = [...this.#workers].map((worker) => this.#exited(worker));
     for (const worker of this.#workers) {
-      if (wait) {
-        worker.closing = true;
-        worker.handle.close();
-      } else this.#stopWorker(worker);
+      if (wait) this.#close(worker);
+      else this.#kill(worker);
     }
     await Promise.all(exits);
-  }
-
-  /** Empties the waiting line and returns the jobs that were in it, in order. */
-  #takeQueue(): Job[] {
-    const jobs = this.#queue.slice(this.#head).filter((job): job is Job => job !== undefined);
-    this.#queue = [];
-    this.#head = 0;
-    this.#queued.clear();
-    return jobs;
   }
 
   #spawn(): void {
@@ -138,9 +140,13 @@ export class Pool implements Executor {
       handle: undefined as unknown as WorkerHandle,
       ready: false,
       closing: false,
+      replace: false,
+      exiting: false,
       jobs: new Map(),
+      ran: 0,
       averageMs: undefined,
       lastSettle: 0,
+      idleTimer: undefined,
     };
     (worker as { handle: WorkerHandle }).handle = this.#options.factory({
       envelope: (envelope) => this.#receive(worker, envelope),
@@ -149,30 +155,21 @@ export class Pool implements Executor {
     this.#workers.add(worker);
   }
 
-  /** Sends queued jobs to workers with room, least loaded first. */
+  /** Sends waiting jobs to workers with room, least loaded first. */
   #pump(): void {
-    while (this.#head < this.#queue.length) {
-      const job = this.#queue[this.#head];
-      if (!job) {
-        this.#head++;
-        continue;
-      }
+    while (this.#line.size > 0) {
       const worker = this.#pick();
       if (!worker) return;
-      this.#queue[this.#head++] = undefined;
-      this.#queued.delete(job.id);
-      this.#dispatch(worker, job);
+      this.#dispatch(worker, this.#line.shift() as Job);
     }
-    // Everything was sent: reclaim the array.
-    this.#queue = [];
-    this.#head = 0;
   }
 
   #pick(): PoolWorker | undefined {
     let best: PoolWorker | undefined;
     for (const worker of this.#workers) {
       if (!worker.ready || worker.closing) continue;
-      const room = worker.averageMs !== undefined && worker.averageMs < SHORT_CALL_MS ? 1 + this.#options.prefetch : 1;
+      const short = worker.averageMs !== undefined && worker.averageMs < SHORT_CALL_MS;
+      const room = Math.min(short ? 1 + this.#options.prefetch : 1, this.#options.maxTasksPerWorker - worker.ran);
       if (worker.jobs.size >= room) continue;
       if (!best || worker.jobs.size < best.jobs.size) best = worker;
       if (worker.jobs.size === 0) break;
@@ -181,17 +178,20 @@ export class Pool implements Executor {
   }
 
   #dispatch(worker: PoolWorker, job: Job): void {
+    clearTimeout(worker.idleTimer);
     if (worker.jobs.size === 0) worker.lastSettle = performance.now();
     worker.jobs.set(job.id, job);
     this.#owner.set(job.id, worker);
     job.report.dispatched();
+    const { call } = job;
     worker.handle.send({
       t: 'run',
       id: job.id,
-      task: job.call.task,
-      args: job.call.args,
-      ...(Object.keys(job.call.inject).length > 0 ? { inject: job.call.inject } : {}),
+      task: call.task,
+      args: call.args,
+      ...(Object.keys(call.inject).length > 0 ? { inject: call.inject } : {}),
       ...(job.label === undefined ? {} : { label: job.label }),
+      ...(job.notify ? { notify: true } : {}),
     });
   }
 
@@ -203,68 +203,108 @@ export class Pool implements Executor {
         this.#pump();
         return;
       case 'started':
+        worker.jobs.get(envelope.id)?.report.started(worker.handle.pid);
         return;
       case 'comm':
         worker.jobs.get(Number.parseInt(envelope.comm, 10))?.report.comm(envelope);
         return;
       case 'result':
-        this.#settle(worker, envelope.id)?.report.settled({ state: 'fulfilled', value: envelope.value });
+        this.#finished(worker, envelope.id)?.report.settled({ state: 'fulfilled', value: envelope.value });
         return;
       case 'error':
-        this.#settle(worker, envelope.id)?.report.settled({
+        this.#finished(worker, envelope.id)?.report.settled({
           state: 'rejected',
           error: deserializeError(envelope.error, this.#options.errorClasses),
         });
         return;
       case 'dropped':
-        this.#settle(worker, envelope.id);
+        this.#finished(worker, envelope.id);
+        return;
+      case 'exiting':
+        log.pool('child %s is exiting: %s', worker.handle.pid, envelope.reason);
+        worker.exiting = true;
+        worker.closing = true;
         return;
       default:
         envelope satisfies never;
     }
   }
 
-  /** Frees the job's place in its worker; the caller reports the outcome. */
-  #settle(worker: PoolWorker, id: number): Job | undefined {
+  /** A job's worker answered it: free its place; the caller reports the outcome. */
+  #finished(worker: PoolWorker, id: number): Job | undefined {
     const job = worker.jobs.get(id);
     if (!job) return undefined;
-    worker.jobs.delete(id);
-    this.#owner.delete(id);
+    this.#release(worker, id);
     const now = performance.now();
     const took = now - worker.lastSettle;
     worker.averageMs = worker.averageMs === undefined ? took : worker.averageMs * 0.8 + took * 0.2;
     worker.lastSettle = now;
-    // Report first, then refill: handlers that submit more get their calls into this frame.
-    queueMicrotask(() => {
-      this.#pump();
-      this.#checkIdle();
-    });
+    worker.ran++;
+    if (worker.ran >= this.#options.maxTasksPerWorker) {
+      worker.closing = true;
+      worker.replace = true;
+    }
+    // Report first, then refill: handlers that submit more get their calls into the same frame.
+    if (!this.#pumpScheduled) {
+      this.#pumpScheduled = true;
+      queueMicrotask(this.#afterSettle);
+    }
     return job;
+  }
+
+  readonly #afterSettle = (): void => {
+    this.#pumpScheduled = false;
+    this.#pump();
+    for (const worker of this.#workers) {
+      if (worker.jobs.size > 0) continue;
+      if (worker.replace && worker.closing) this.#close(worker);
+      else if (this.#options.idleTimeout !== Infinity && !worker.closing && worker.idleTimer === undefined) {
+        worker.idleTimer = setTimeout(() => this.#closeIdle(worker), this.#options.idleTimeout);
+        worker.idleTimer.unref();
+      }
+    }
+    this.#checkIdle();
+  };
+
+  #closeIdle(worker: PoolWorker): void {
+    worker.idleTimer = undefined;
+    if (worker.jobs.size > 0 || worker.closing || this.#stopping) return;
+    log.pool('closing idle child %s', worker.handle.pid);
+    this.#close(worker);
+  }
+
+  #release(worker: PoolWorker, id: number): void {
+    worker.jobs.delete(id);
+    this.#owner.delete(id);
+  }
+
+  #takeJobs(worker: PoolWorker): Job[] {
+    const jobs = [...worker.jobs.values()];
+    for (const job of jobs) this.#release(worker, job.id);
+    return jobs;
   }
 
   #onExit(worker: PoolWorker, exit: WorkerExit): void {
     this.#workers.delete(worker);
-    const wasReady = worker.ready;
-    const orphans = [...worker.jobs.values()];
-    worker.jobs.clear();
-    for (const job of orphans) this.#owner.delete(job.id);
-    if (orphans.length > 0 || !worker.closing) {
-      log.pool('worker %s exited unexpectedly %o with %d jobs', worker.handle.pid, exit, orphans.length);
-    }
-    // The child runs its jobs in order, so only the first had started: it failed with the child.
-    // The others never ran and go back to the front of the line, in order.
-    const [running, ...waiting] = orphans;
+    clearTimeout(worker.idleTimer);
+    const orphans = this.#takeJobs(worker);
+    if (orphans.length > 0 || !worker.closing) log.pool('child %s exited %o holding %d jobs', worker.handle.pid, exit, orphans.length);
+    // The child runs its jobs in order, so only the first had started, and it failed with the
+    // child; unless the child announced its exit, after settling the one it was running.
+    const running = worker.exiting ? undefined : orphans.shift();
+    const waiting = orphans;
     if (running) {
       running.report.settled({
         state: 'rejected',
         error: new WorkerCrashedError(running.call.task, exit.exitCode, exit.signal, worker.handle.pid),
       });
     }
-    this.#requeue(waiting);
+    this.#line.unshift(waiting);
 
-    if (!wasReady && !worker.closing) this.#startFailures++;
-    if (!this.#stopping && !worker.closing) {
-      if (this.#startFailures >= MAX_START_FAILURES) this.#failQueued(exit, worker.handle.pid);
+    if (!worker.ready && !worker.closing) this.#startFailures++;
+    const unexpected = !worker.closing || worker.exiting;
+    if (!this.#stopping && (unexpected || worker.replace)) {
+      if (this.#startFailures >= MAX_START_FAILURES) this.#failWaiting(exit, worker.handle.pid);
       else this.#spawn();
     }
     this.#pump();
@@ -273,29 +313,27 @@ export class Pool implements Executor {
   }
 
   /** Children cannot start (bad execArgv, missing runtime): fail what waits instead of looping. */
-  #failQueued(exit: WorkerExit, pid: number | undefined): void {
-    log.pool('%d children in a row died before they were ready; failing queued jobs', this.#startFailures);
-    for (const job of this.#takeQueue()) {
+  #failWaiting(exit: WorkerExit, pid: number | undefined): void {
+    log.pool('%d children in a row died before they were ready; failing waiting jobs', this.#startFailures);
+    for (const job of this.#line.takeAll()) {
       const error = new WorkerCrashedError(undefined, exit.exitCode, exit.signal, pid);
       if (exit.error) error.cause = exit.error;
       job.report.settled({ state: 'rejected', error });
     }
-    // Try again for jobs submitted later.
+    // Jobs submitted later get new attempts.
     this.#startFailures = 0;
   }
 
-  #requeue(jobs: Job[]): void {
-    if (jobs.length === 0) return;
-    this.#queue = [...jobs, ...this.#takeQueue()];
-    this.#queue.forEach((job, index) => job && this.#queued.set(job.id, index));
+  #close(worker: PoolWorker): void {
+    worker.closing = true;
+    worker.handle.close();
   }
 
-  #stopWorker(worker: PoolWorker): void {
+  #kill(worker: PoolWorker, options: { replace?: boolean } = {}): void {
     worker.closing = true;
+    worker.replace ||= options.replace === true;
     worker.handle.kill();
   }
-
-  readonly #exitWaiters = new Map<PoolWorker, () => void>();
 
   #exited(worker: PoolWorker): Promise<void> {
     return new Promise((resolve) =>
@@ -307,8 +345,7 @@ export class Pool implements Executor {
   }
 
   #checkIdle(): void {
-    if (!this.#idle) return;
-    if (this.#queued.size > 0) return;
+    if (!this.#idle || this.#line.size > 0) return;
     for (const worker of this.#workers) if (worker.jobs.size > 0) return;
     const idle = this.#idle;
     this.#idle = undefined;

@@ -34,6 +34,10 @@ export interface ProcessSchedulerOptions extends SchedulerOptions {
   readonly prefetch?: number;
   /** Milliseconds between SIGTERM and SIGKILL, and for a cancelled call to return. Default 2000. */
   readonly killGracePeriod?: number;
+  /** Replace a child after it ran this many calls (to shed leaked memory). Default: never. */
+  readonly maxTasksPerWorker?: number;
+  /** Close a child idle this many milliseconds; a new one starts when work comes. Default: never. */
+  readonly idleTimeout?: number;
 }
 
 export interface ProcessSettings {
@@ -46,6 +50,8 @@ export interface ProcessSettings {
   readonly prefixOutput: boolean;
   readonly prefetch: number;
   readonly killGracePeriod: number;
+  readonly maxTasksPerWorker: number;
+  readonly idleTimeout: number;
 }
 
 export function processSettings(maxWorkers: unknown, options: ProcessSchedulerOptions = {}): ProcessSettings {
@@ -59,6 +65,8 @@ export function processSettings(maxWorkers: unknown, options: ProcessSchedulerOp
     prefixOutput: boolean(options.prefixOutput ?? false, 'prefixOutput'),
     prefetch: integer(options.prefetch ?? 16, 'prefetch', 0),
     killGracePeriod: integer(options.killGracePeriod ?? 2000, 'killGracePeriod', 0),
+    maxTasksPerWorker: options.maxTasksPerWorker === undefined ? Infinity : integer(options.maxTasksPerWorker, 'maxTasksPerWorker', 1),
+    idleTimeout: options.idleTimeout === undefined ? Infinity : integer(options.idleTimeout, 'idleTimeout', 1),
   };
 }
 

@@ -139,28 +139,30 @@ export class Run {
     const id = this.#context.nextId();
     let control!: FutureControl<unknown>;
     const future: Future = new Future<unknown>(id, task, call, (_, reason) => this.#cancel(future, reason), (given) => (control = given));
-    const link = new Link(serialization, (envelope) => executor.sendComm(id, envelope));
+    const link = new Link(serialization, {
+      send: (envelope) => executor.sendComm(id, envelope),
+      terminate: (error) => executor.terminate(id, error),
+    });
     linkFuture(future, link);
     this.#inFlight.set(id, link);
     this.#emptyAnnounced = false;
 
     const { signal } = options;
     const onAbort = () => future.cancel(signal?.reason instanceof Error ? signal.reason.message : 'its AbortSignal was aborted');
-    const job: Job = {
-      id,
-      call,
-      label: this.#context.prefixOutput ? `${task.name}#${id}` : undefined,
-      report: {
-        dispatched: () => control.start(),
-        comm: (envelope) => link.receive(envelope),
-        settled: (outcome) => {
-          signal?.removeEventListener('abort', onAbort);
-          this.#settled(future, control, outcome);
-        },
+    const report: Job['report'] = {
+      dispatched: () => control.start(),
+      started: (pid) => link.started(pid),
+      comm: (envelope) => link.receive(envelope),
+      settled: (outcome) => {
+        signal?.removeEventListener('abort', onAbort);
+        this.#settled(future, control, outcome);
       },
     };
     events.emit('future-submitted', future);
     task.emit('submitted', future, ...call.args);
+    // After 'submitted': plugins subscribe to the call's start there.
+    const label = this.#context.prefixOutput ? `${task.name}#${id}` : undefined;
+    const job: Job = { id, call, label, notify: link.watched, report };
     executor.execute(job);
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });

@@ -54,6 +54,8 @@ export class Scheduler {
       prefetch: settings.prefetch,
       errorClasses,
       cancelGracePeriod: settings.killGracePeriod,
+      maxTasksPerWorker: settings.maxTasksPerWorker,
+      idleTimeout: settings.idleTimeout,
       factory: childWorkerFactory(settings),
     });
     return new Scheduler(pool, settings.serialization, settings.prefixOutput);
@@ -70,6 +72,8 @@ export class Scheduler {
       prefetch: 0,
       errorClasses: knownErrors(settings.errorClasses),
       cancelGracePeriod: 0,
+      maxTasksPerWorker: Infinity,
+      idleTimeout: Infinity,
       factory: inProcessWorkerFactory(settings.serialization),
     });
     return new Scheduler(pool, settings.serialization, false);

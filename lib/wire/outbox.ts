@@ -29,6 +29,7 @@ export class Outbox<E extends Envelope> {
   #scheduled = false;
   #unconfirmed = 0;
   #waiters: (() => void)[] = [];
+  #drainers: (() => void)[] = [];
   /** When the current batch got its first envelope (ms, performance.now()). */
   #since = 0;
 
@@ -64,6 +65,11 @@ export class Outbox<E extends Envelope> {
         this.#waiters = [];
         for (const wake of waiters) wake();
       }
+      if (this.#unconfirmed === 0 && this.#drainers.length > 0) {
+        const drainers = this.#drainers;
+        this.#drainers = [];
+        for (const wake of drainers) wake();
+      }
     });
   }
 
@@ -76,6 +82,13 @@ export class Outbox<E extends Envelope> {
   ready(): Promise<void> {
     if (this.#unconfirmed < this.#highWaterMark) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Flushes, and resolves once every frame is written (or failed). */
+  drained(): Promise<void> {
+    this.flush();
+    if (this.#unconfirmed === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drainers.push(resolve));
   }
 
   /** Frames handed to the channel and not yet confirmed written. */

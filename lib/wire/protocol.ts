@@ -33,6 +33,8 @@ export interface RunEnvelope {
   readonly inject?: Readonly<Record<string, InjectSpec>>;
   /** Set when output should be prefixed: the label the child writes before each line. */
   readonly label?: string;
+  /** Send a `started` envelope when the run begins (somebody watches it: limits). */
+  readonly notify?: true;
 }
 
 /** Host → child: drop a queued run, or close the comms of a running one. */
@@ -48,7 +50,7 @@ export interface ReadyEnvelope {
   readonly pid: number;
 }
 
-/** Child → host: a run began executing (sent only before its first other envelope or its result). */
+/** Child → host: a run began executing (only for runs sent with `notify`). */
 export interface StartedEnvelope {
   readonly t: 'started';
   readonly id: number;
@@ -66,6 +68,12 @@ export interface ErrorEnvelope {
   readonly t: 'error';
   readonly id: number;
   readonly error: SerializedError | SerializedThrow;
+}
+
+/** Child → host: an uncaught error is taking the child down; no run it holds has started but those it already settled. */
+export interface ExitingEnvelope {
+  readonly t: 'exiting';
+  readonly reason: string;
 }
 
 /** Child → host: a queued run was dropped after a cancel, without having started. */
@@ -108,6 +116,7 @@ export type ChildEnvelope =
   | ResultEnvelope
   | ErrorEnvelope
   | DroppedEnvelope
+  | ExitingEnvelope
   | CommEnvelope;
 export type Envelope = HostEnvelope | ChildEnvelope;
 
