@@ -219,6 +219,64 @@ export class CommResponseError extends ForklineError {
 }
 CommResponseError.prototype.name = 'CommResponseError';
 
+/** What a resource limit error says about the breach. */
+interface Breach {
+  readonly task: TaskName;
+  /** The limit, in ms or bytes. */
+  readonly limit: number;
+  /** What was measured when the limit was found breached. */
+  readonly used: number;
+}
+
+/** A call ran longer than the Limits plugin's `wallTime`; its child was stopped. */
+export class WallTimeLimitError extends ForklineError {
+  override readonly code = 'ERR_WALL_TIME_LIMIT';
+  readonly limit: number;
+  readonly used: number;
+  constructor(breach: Breach) {
+    super(
+      `Task ${describeTask(breach.task)} ran ${Math.round(breach.used)} ms, over its wall-time limit of ${breach.limit} ms; its child was stopped. ` +
+        'Raise Limits({ wallTime }) or make the call do less.',
+    );
+    this.limit = breach.limit;
+    this.used = breach.used;
+  }
+}
+WallTimeLimitError.prototype.name = 'WallTimeLimitError';
+
+/** A call used more CPU time than the Limits plugin's `cpuTime`; its child was stopped. */
+export class CpuTimeLimitError extends ForklineError {
+  override readonly code = 'ERR_CPU_TIME_LIMIT';
+  readonly limit: number;
+  readonly used: number;
+  constructor(breach: Breach) {
+    super(
+      `Task ${describeTask(breach.task)} used ${Math.round(breach.used)} ms of CPU, over its limit of ${breach.limit} ms; its child was stopped. ` +
+        'Raise Limits({ cpuTime }) or make the call do less.',
+    );
+    this.limit = breach.limit;
+    this.used = breach.used;
+  }
+}
+CpuTimeLimitError.prototype.name = 'CpuTimeLimitError';
+
+/** A call's child grew past the Limits plugin's `memory` (resident set size); it was stopped. */
+export class MemoryLimitError extends ForklineError {
+  override readonly code = 'ERR_MEMORY_LIMIT';
+  readonly limit: number;
+  readonly used: number;
+  constructor(breach: Breach) {
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+    super(
+      `Task ${describeTask(breach.task)} grew its child to ${mb(breach.used)} resident, over its memory limit of ${mb(breach.limit)}; the child was stopped. ` +
+        "Raise Limits({ memory }) (it counts the whole child, Node's own ~40 MiB included) or use less memory.",
+    );
+    this.limit = breach.limit;
+    this.used = breach.used;
+  }
+}
+MemoryLimitError.prototype.name = 'MemoryLimitError';
+
 /** Formats a value for an error message: short, single line. */
 export function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

@@ -3,11 +3,11 @@
  */
 import type { Future } from './future.js';
 import type { CommEnvelope } from './wire/protocol.js';
-import type { Serialization } from './wire/serializable.js';
+import type { WireFormat } from './wire/serializable.js';
 
 export interface FutureLink {
   /** How values cross to the child: what `msg.respond()` values are checked against. */
-  readonly serialization: Serialization;
+  readonly format: WireFormat;
   /** Routes the call's envelopes for comm `comm` to `receive`, in the order the child sent them. */
   onComm(comm: string, receive: (envelope: CommEnvelope) => void): () => void;
   /** Sends a comm envelope to the child running the call. */
@@ -31,14 +31,14 @@ export interface LinkControl {
 
 /** The run's side of a link. */
 export class Link implements FutureLink {
-  readonly serialization: Serialization;
+  readonly format: WireFormat;
   readonly #control: LinkControl;
   readonly #receivers = new Map<string, (envelope: CommEnvelope) => void>();
   #ending: ((reason: string) => void)[] | undefined;
   #started: ((pid: number | undefined) => void)[] | undefined;
 
-  constructor(serialization: Serialization, control: LinkControl) {
-    this.serialization = serialization;
+  constructor(format: WireFormat, control: LinkControl) {
+    this.format = format;
     this.#control = control;
   }
 

@@ -21,6 +21,7 @@ export { CommMsg, type CommMsgKind } from './comm/msg.js';
 export { HostComm, type CommTransport } from './comm/host-comm.js';
 export type { CommSchema, CommData, CommAckOptions, CommRequestOptions, CommOpenBodyOptions } from './comm/types.js';
 export { Limiter, type LimiterOptions, type LimiterEvents } from './plugins/limiter.js';
+export { Limits, type LimitsOptions, type LimitsEvents } from './plugins/limits.js';
 export {
   ForklineError,
   EventNotKnownError,
@@ -37,4 +38,7 @@ export {
   CommCloseRequestError,
   CommClosedError,
   CommResponseError,
+  WallTimeLimitError,
+  CpuTimeLimitError,
+  MemoryLimitError,
 } from './errors.js';

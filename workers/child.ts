@@ -4,7 +4,7 @@
  */
 import { isFrame, type ChildEnvelope, type Frame, type HostEnvelope } from '../lib/wire/protocol.js';
 import { Outbox } from '../lib/wire/outbox.js';
-import type { Serialization } from '../lib/wire/serializable.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, type WireFormat } from '../lib/wire/serializable.js';
 import { defaultInjectors } from './injectors.js';
 import { prefixLines } from './output.js';
 import { Runtime } from './runtime.js';
@@ -16,7 +16,10 @@ if (!send) {
   process.exit(2);
 }
 
-const serialization: Serialization = process.env.FORKLINE_SERIALIZATION === 'json' ? 'json' : 'advanced';
+const format: WireFormat = {
+  serialization: process.env.FORKLINE_SERIALIZATION === 'json' ? 'json' : 'advanced',
+  maxPayloadBytes: Number(process.env.FORKLINE_MAX_PAYLOAD_BYTES) || DEFAULT_MAX_PAYLOAD_BYTES,
+};
 if (process.env.FORKLINE_PREFIX_OUTPUT === '1') {
   prefixLines(process.stdout);
   prefixLines(process.stderr);
@@ -43,7 +46,7 @@ const outbox = new Outbox<ChildEnvelope>(
   },
 );
 
-const runtime = new Runtime(outbox, serialization, defaultInjectors());
+const runtime = new Runtime(outbox, format, defaultInjectors());
 
 process.on('message', (message: unknown) => {
   if (!isFrame(message)) return;

@@ -6,9 +6,9 @@
  * request, and no data value can be mistaken for a control word.
  */
 import type { Comm, CommAckOptions, CommData, CommOpenBodyOptions, CommRequestOptions, CommSchema } from '../lib/comm/types.js';
-import { CommClosedError, CommCloseRequestError, CommTimeoutError, InvalidOptionError, SerializationError } from '../lib/errors.js';
+import { CommClosedError, CommCloseRequestError, CommTimeoutError, InvalidOptionError } from '../lib/errors.js';
 import type { CommEnvelope, CommKind } from '../lib/wire/protocol.js';
-import { findUnserializable } from '../lib/wire/serializable.js';
+import { assertSendable } from '../lib/wire/serializable.js';
 import type { CommEndpoint, RunContext } from './runtime.js';
 
 interface PendingRequest {
@@ -161,8 +161,7 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
 
   /** Rejects data that cannot cross, naming where in it the problem is, before anything is sent. */
   #check(method: string, data: unknown): void {
-    const problem = findUnserializable(data, this.#context.serialization);
-    if (problem) throw new SerializationError(`comm.${method}()`, `data${problem.path}`, problem.problem, this.#context.serialization);
+    assertSendable(data, this.#context.format, `comm.${method}()`, 'data');
   }
 
   /** The run is settling: close an open comm and let go of unanswered requests. */

@@ -4,10 +4,9 @@
  * The same runtime serves a forked child (workers/child.ts wires it to the IPC channel) and the
  * host itself in sequential mode (wired to an in-memory channel), so both behave alike.
  */
-import { SerializationError } from '../lib/errors.js';
 import { serializeError } from '../lib/wire/error-codec.js';
 import type { ChildEnvelope, CommEnvelope, HostEnvelope, InjectSpec, RunEnvelope, TaskIdentity } from '../lib/wire/protocol.js';
-import { findUnserializable, type Serialization } from '../lib/wire/serializable.js';
+import { assertSendable, type WireFormat } from '../lib/wire/serializable.js';
 import { loadTask } from './load.js';
 import { setOutputLabel } from './output.js';
 
@@ -15,7 +14,7 @@ import { setOutputLabel } from './output.js';
 export interface RunContext {
   readonly id: number;
   readonly task: TaskIdentity;
-  readonly serialization: Serialization;
+  readonly format: WireFormat;
   /** Aborted when the host cancels the run. */
   readonly signal: AbortSignal;
   send(envelope: ChildEnvelope): void;
@@ -54,7 +53,7 @@ interface ActiveRun {
 
 export class Runtime {
   readonly #channel: RuntimeChannel;
-  readonly #serialization: Serialization;
+  readonly #format: WireFormat;
   readonly #injectors: ReadonlyMap<string, Injector>;
   readonly #comms = new Map<string, CommEndpoint>();
   #queue: RunEnvelope[] = [];
@@ -62,9 +61,9 @@ export class Runtime {
   #active: ActiveRun | undefined;
   #draining = false;
 
-  constructor(channel: RuntimeChannel, serialization: Serialization, injectors: ReadonlyMap<string, Injector>) {
+  constructor(channel: RuntimeChannel, format: WireFormat, injectors: ReadonlyMap<string, Injector>) {
     this.#channel = channel;
-    this.#serialization = serialization;
+    this.#format = format;
     this.#injectors = injectors;
   }
 
@@ -190,7 +189,7 @@ export class Runtime {
     return {
       id: active.envelope.id,
       task: active.envelope.task,
-      serialization: this.#serialization,
+      format: this.#format,
       signal: active.abort.signal,
       send: (envelope) => channel.push(envelope),
       ready: () => channel.ready(),
@@ -216,18 +215,13 @@ export class Runtime {
     }
     const { id } = active.envelope;
     if ('error' in outcome) {
-      this.#channel.push({ t: 'error', id, error: serializeError(outcome.error, this.#serialization) });
+      this.#channel.push({ t: 'error', id, error: serializeError(outcome.error, this.#format.serialization) });
       return;
     }
-    const problem = findUnserializable(outcome.value, this.#serialization);
-    if (problem) {
-      const error = new SerializationError(
-        `Returning from ${active.envelope.task.export}()`,
-        `the return value${problem.path}`,
-        problem.problem,
-        this.#serialization,
-      );
-      this.#channel.push({ t: 'error', id, error: serializeError(error, this.#serialization) });
+    try {
+      assertSendable(outcome.value, this.#format, `Returning from ${active.envelope.task.export}()`, 'the return value');
+    } catch (error) {
+      this.#channel.push({ t: 'error', id, error: serializeError(error, this.#format.serialization) });
       return;
     }
     this.#channel.push({ t: 'result', id, value: outcome.value });

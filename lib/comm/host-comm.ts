@@ -1,11 +1,10 @@
 /**
  * The host's end of one comm: answers requests and acks, and can ask the task to stop asking.
  */
-import { SerializationError } from '../errors.js';
 import type { Future } from '../future.js';
 import type { FutureLink } from '../future-link.js';
 import type { AnyTask } from '../task.js';
-import { findUnserializable } from '../wire/serializable.js';
+import { assertSendable } from '../wire/serializable.js';
 
 /** How a host comm reaches its task. The default runs over the call's channel to its child. */
 export type CommTransport = FutureLink;
@@ -54,9 +53,7 @@ export class HostComm {
 
   /** @internal */
   respond(request: number, value: unknown): void {
-    const { serialization } = this.#transport;
-    const problem = findUnserializable(value, serialization);
-    if (problem) throw new SerializationError('msg.respond()', `value${problem.path}`, problem.problem, serialization);
+    assertSendable(value, this.#transport.format, 'msg.respond()', 'value');
     this.#transport.send({ t: 'comm', kind: 'response', comm: this.id, request, data: value });
   }
 

@@ -10,13 +10,12 @@ import { execa } from 'execa';
 import { log } from '../debug.js';
 import { Outbox } from '../wire/outbox.js';
 import { isFrame, type ChildEnvelope, type Frame, type HostEnvelope } from '../wire/protocol.js';
-import type { Serialization } from '../wire/serializable.js';
+import type { WireFormat } from '../wire/serializable.js';
 import type { WorkerExit, WorkerFactory, WorkerHandle, WorkerListener } from './worker-handle.js';
 
 const CHILD_ENTRY = fileURLToPath(new URL('../../workers/child.js', import.meta.url));
 
-export interface ChildWorkerOptions {
-  readonly serialization: Serialization;
+export interface ChildWorkerOptions extends WireFormat {
   readonly execArgv: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>> | undefined;
   readonly cwd: string | undefined;
@@ -36,6 +35,7 @@ function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener)
     env: {
       ...options.env,
       FORKLINE_SERIALIZATION: options.serialization,
+      FORKLINE_MAX_PAYLOAD_BYTES: String(options.maxPayloadBytes),
       FORKLINE_PREFIX_OUTPUT: options.prefixOutput ? '1' : '0',
     },
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),

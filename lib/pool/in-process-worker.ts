@@ -10,13 +10,13 @@ import { defaultInjectors } from '../../workers/injectors.js';
 import { Runtime } from '../../workers/runtime.js';
 import { Outbox, type FrameWriter } from '../wire/outbox.js';
 import { FRAME_KEY, type ChildEnvelope, type Envelope, type Frame, type HostEnvelope } from '../wire/protocol.js';
-import type { Serialization } from '../wire/serializable.js';
+import type { WireFormat } from '../wire/serializable.js';
 import type { WorkerFactory, WorkerHandle } from './worker-handle.js';
 
-export function inProcessWorkerFactory(serialization: Serialization): WorkerFactory {
+export function inProcessWorkerFactory(format: WireFormat): WorkerFactory {
   return (listener) => {
     let open = true;
-    const copy = serialization === 'json' ? (frame: unknown) => JSON.parse(JSON.stringify(frame)) as unknown : structuredClone;
+    const copy = format.serialization === 'json' ? (frame: unknown) => JSON.parse(JSON.stringify(frame)) as unknown : structuredClone;
     const deliverer = <E extends Envelope>(receive: (envelope: E) => void): FrameWriter<E> =>
       (frame, done) => {
         let copied: Frame<E>;
@@ -33,7 +33,7 @@ export function inProcessWorkerFactory(serialization: Serialization): WorkerFact
       };
 
     const toHost = new Outbox<ChildEnvelope>(deliverer((envelope: ChildEnvelope) => listener.envelope(envelope)));
-    const runtime = new Runtime(toHost, serialization, defaultInjectors());
+    const runtime = new Runtime(toHost, format, defaultInjectors());
     const toRuntime = new Outbox<HostEnvelope>(deliverer((envelope: HostEnvelope) => runtime.receive(envelope)));
     toHost.push({ t: 'ready', pid: process.pid });
 

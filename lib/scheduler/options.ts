@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
 import type { ErrorClass } from '../wire/error-codec.js';
-import type { Serialization } from '../wire/serializable.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, type Serialization, type WireFormat } from '../wire/serializable.js';
 import { checkExceptionPolicy } from './policy.js';
 import type { RunOptions, RunSettings } from './run.js';
 
@@ -19,6 +19,11 @@ export interface SchedulerOptions {
    * `onException` pairs work in the host. Built-in and forkline errors are always known.
    */
   readonly errorClasses?: readonly ErrorClass[];
+  /**
+   * Arguments, results and comm data estimated larger than this many bytes are refused with a
+   * SerializationError before they are sent. Default 128 MiB.
+   */
+  readonly maxPayloadBytes?: number;
 }
 
 export interface ProcessSchedulerOptions extends SchedulerOptions {
@@ -40,9 +45,8 @@ export interface ProcessSchedulerOptions extends SchedulerOptions {
   readonly idleTimeout?: number;
 }
 
-export interface ProcessSettings {
+export interface ProcessSettings extends WireFormat {
   readonly maxWorkers: number;
-  readonly serialization: Serialization;
   readonly errorClasses: readonly ErrorClass[];
   readonly execArgv: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>> | undefined;
@@ -70,12 +74,12 @@ export function processSettings(maxWorkers: unknown, options: ProcessSchedulerOp
   };
 }
 
-export function commonSettings(options: SchedulerOptions = {}): Pick<ProcessSettings, 'serialization' | 'errorClasses'> {
+export function commonSettings(options: SchedulerOptions = {}): Pick<ProcessSettings, 'serialization' | 'maxPayloadBytes' | 'errorClasses'> {
   checkObject(options, 'options');
   return common(options);
 }
 
-function common(options: SchedulerOptions): Pick<ProcessSettings, 'serialization' | 'errorClasses'> {
+function common(options: SchedulerOptions): Pick<ProcessSettings, 'serialization' | 'maxPayloadBytes' | 'errorClasses'> {
   const serialization: unknown = options.serialization ?? 'advanced';
   if (serialization !== 'json' && serialization !== 'advanced') {
     throw new InvalidOptionError('serialization', "'json' or 'advanced'", serialization);
@@ -84,7 +88,11 @@ function common(options: SchedulerOptions): Pick<ProcessSettings, 'serialization
   if (!Array.isArray(errorClasses) || errorClasses.some((item: unknown) => typeof item !== 'function')) {
     throw new InvalidOptionError('errorClasses', 'an array of Error classes', errorClasses);
   }
-  return { serialization, errorClasses };
+  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  if (typeof maxPayloadBytes !== 'number' || !(maxPayloadBytes > 0)) {
+    throw new InvalidOptionError('maxPayloadBytes', 'a number of bytes > 0', maxPayloadBytes);
+  }
+  return { serialization: serialization as WireFormat['serialization'], maxPayloadBytes, errorClasses: errorClasses as ErrorClass[] };
 }
 
 export function runSettings(options: RunOptions = {}): RunSettings {

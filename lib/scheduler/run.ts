@@ -4,14 +4,14 @@
  * Owns what lives for the length of a run: the futures in flight, handlers still pending, timers,
  * and the reasons to end. Every future submitted during the run settles before it ends.
  */
-import { CancelledError, SerializationError } from '../errors.js';
+import { CancelledError } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
 import { Future, type FutureControl, type Outcome } from '../future.js';
 import { Link, linkFuture } from '../future-link.js';
 import type { Executor, Job } from '../pool/executor.js';
 import type { SubmitCall } from '../plugin.js';
 import type { AnyTask, SubmitOptions } from '../task.js';
-import { findUnserializable, type Serialization } from '../wire/serializable.js';
+import { assertSendable, type WireFormat } from '../wire/serializable.js';
 import { log } from '../debug.js';
 import { EXIT_PRIORITY, ExitCode, type ExitState } from './exit.js';
 import { decide, type ErrorAction, type ExceptionPolicy } from './policy.js';
@@ -41,7 +41,7 @@ export interface RunSettings {
 export interface RunContext {
   readonly events: Emitter<SchedulerEvents>;
   readonly executor: Executor;
-  readonly serialization: Serialization;
+  readonly format: WireFormat;
   readonly prefixOutput: boolean;
   readonly nextId: () => number;
 }
@@ -134,12 +134,12 @@ export class Run {
   }
 
   submit(task: AnyTask, call: SubmitCall, options: SubmitOptions): Future {
-    const { events, executor, serialization } = this.#context;
-    checkSendable(task, call, serialization);
+    const { events, executor, format } = this.#context;
+    checkSendable(task, call, format);
     const id = this.#context.nextId();
     let control!: FutureControl<unknown>;
     const future: Future = new Future<unknown>(id, task, call, (_, reason) => this.#cancel(future, reason), (given) => (control = given));
-    const link = new Link(serialization, {
+    const link = new Link(format, {
       send: (envelope) => executor.sendComm(id, envelope),
       terminate: (error) => executor.terminate(id, error),
     });
@@ -263,13 +263,10 @@ export class Run {
 }
 
 /** Rejects a call that cannot be sent, before anything is queued. */
-function checkSendable(task: AnyTask, call: SubmitCall, serialization: Serialization): void {
+function checkSendable(task: AnyTask, call: SubmitCall, format: WireFormat): void {
   const where = `${task.name}.submit()`;
-  const problem = findUnserializable(call.args, serialization);
-  if (problem) throw new SerializationError(where, `args${problem.path}`, problem.problem, serialization);
+  assertSendable(call.args, format, where, 'args');
   for (const [name, spec] of Object.entries(call.inject)) {
-    if (spec.kind !== 'value') continue;
-    const found = findUnserializable(spec.value, serialization);
-    if (found) throw new SerializationError(where, `the injected "${name}"${found.path}`, found.problem, serialization);
+    if (spec.kind === 'value') assertSendable(spec.value, format, where, `the injected "${name}"`);
   }
 }

@@ -16,7 +16,7 @@ import { Pool } from '../pool/pool.js';
 import { Task, type TaskHost } from '../task.js';
 import type { TaskFunction, TaskRef } from '../task-ref.js';
 import { errorClassMap, type ErrorClass } from '../wire/error-codec.js';
-import type { Serialization } from '../wire/serializable.js';
+import type { WireFormat } from '../wire/serializable.js';
 import { SCHEDULER_EVENTS, type SchedulerEvents } from './events.js';
 import type { ExitState } from './exit.js';
 import { commonSettings, processSettings, runSettings, type ProcessSchedulerOptions, type SchedulerOptions } from './options.js';
@@ -36,7 +36,7 @@ const nextFutureId = () => ++lastFutureId;
 export class Scheduler {
   readonly #events: Emitter<SchedulerEvents>;
   readonly #executor: Executor;
-  readonly #serialization: Serialization;
+  readonly #format: WireFormat;
   readonly #prefixOutput: boolean;
   readonly #host: TaskHost;
   readonly #adhoc = new Map<string, Task>();
@@ -58,7 +58,7 @@ export class Scheduler {
       idleTimeout: settings.idleTimeout,
       factory: childWorkerFactory(settings),
     });
-    return new Scheduler(pool, settings.serialization, settings.prefixOutput);
+    return new Scheduler(pool, settings, settings.prefixOutput);
   }
 
   /**
@@ -74,14 +74,14 @@ export class Scheduler {
       cancelGracePeriod: 0,
       maxTasksPerWorker: Infinity,
       idleTimeout: Infinity,
-      factory: inProcessWorkerFactory(settings.serialization),
+      factory: inProcessWorkerFactory(settings),
     });
-    return new Scheduler(pool, settings.serialization, false);
+    return new Scheduler(pool, settings, false);
   }
 
-  private constructor(executor: Executor, serialization: Serialization, prefixOutput: boolean) {
+  private constructor(executor: Executor, format: WireFormat, prefixOutput: boolean) {
     this.#executor = executor;
-    this.#serialization = serialization;
+    this.#format = { serialization: format.serialization, maxPayloadBytes: format.maxPayloadBytes };
     this.#prefixOutput = prefixOutput;
     const supervisor: HandlerSupervisor = {
       handlerFailed: (error, event) => {
@@ -136,7 +136,7 @@ export class Scheduler {
       {
         events: this.#events,
         executor: this.#executor,
-        serialization: this.#serialization,
+        format: this.#format,
         prefixOutput: this.#prefixOutput,
         nextId: nextFutureId,
       },

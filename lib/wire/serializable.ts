@@ -6,7 +6,24 @@
  * object, a Map as `{}`. We check before anything is sent so the error can name the path.
  */
 
+import { SerializationError } from '../errors.js';
+
 export type Serialization = 'json' | 'advanced';
+
+/** How values cross the boundary, and how much may cross at once. */
+export interface WireFormat {
+  readonly serialization: Serialization;
+  readonly maxPayloadBytes: number;
+}
+
+/**
+ * Throws a SerializationError naming the path, e.g. `args[1].config.fn`, if `value` would not
+ * cross intact. `where` names the call (`fib.submit()`), `root` the value (`args`).
+ */
+export function assertSendable(value: unknown, format: WireFormat, where: string, root: string): void {
+  const problem = findUnserializable(value, format.serialization, format.maxPayloadBytes);
+  if (problem) throw new SerializationError(where, `${root}${problem.path}`, problem.problem, format.serialization);
+}
 
 export interface Unserializable {
   /** Where in the value, as a JS accessor path relative to the root: `[1].config.fn`. */
@@ -31,15 +48,32 @@ const ADVANCED_CLASSES: ReadonlySet<unknown> = new Set([
   URIError,
 ]);
 
-/** Returns undefined when `value` crosses intact under `serialization`. */
-export function findUnserializable(value: unknown, serialization: Serialization): Unserializable | undefined {
+/** Above this estimated size a value is refused: IPC would block both processes to copy it. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 128 * 2 ** 20;
+
+/** Returns undefined when `value` crosses intact under `serialization` and within `maxBytes`. */
+export function findUnserializable(
+  value: unknown,
+  serialization: Serialization,
+  maxBytes = DEFAULT_MAX_PAYLOAD_BYTES,
+): Unserializable | undefined {
   // Primitives are the overwhelmingly common case: answer without allocating.
   if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) {
-    const problem = primitiveProblem(value, serialization);
+    const problem = primitiveProblem(value, serialization) ?? sizeProblem(typeof value === 'string' ? value.length : 0, maxBytes);
     return problem === undefined ? undefined : { path: '', problem };
   }
-  const found = walk(value, serialization, new Set());
+  const context: Walk = { serialization, seen: new Set(), bytes: 0, maxBytes };
+  const found = walk(value, context) ?? (context.bytes > maxBytes ? { segments: [], problem: sizeProblem(context.bytes, maxBytes) ?? '' } : undefined);
   return found && { path: found.segments.reverse().join(''), problem: found.problem };
+}
+
+interface Walk {
+  readonly serialization: Serialization;
+  /** The objects on the path from the root: a repeat is a cycle. */
+  readonly seen: Set<object>;
+  /** A rough count of the bytes strings and binary data take. */
+  bytes: number;
+  readonly maxBytes: number;
 }
 
 interface Found {
@@ -54,13 +88,25 @@ function primitiveProblem(value: unknown, serialization: Serialization): string 
   return undefined;
 }
 
-function walk(value: unknown, serialization: Serialization, seen: Set<object>): Found | undefined {
+function sizeProblem(bytes: number, maxBytes: number): string | undefined {
+  if (bytes <= maxBytes) return undefined;
+  const mib = (count: number) => `${(count / 2 ** 20).toFixed(count < 2 ** 20 ? 3 : 0)} MiB`;
+  return `is about ${mib(bytes)}, over the ${mib(maxBytes)} limit (maxPayloadBytes); pass a file path or split the data`;
+}
+
+function walk(value: unknown, context: Walk): Found | undefined {
   if (typeof value === 'function') return { segments: [], problem: `is a function${value.name ? ` (${value.name})` : ''}` };
   if (typeof value === 'symbol') return { segments: [], problem: 'is a symbol' };
-  if (value === null || typeof value !== 'object') {
-    const problem = primitiveProblem(value, serialization);
+  if (typeof value === 'string') {
+    context.bytes += value.length;
+    const problem = sizeProblem(value.length, context.maxBytes);
     return problem === undefined ? undefined : { segments: [], problem };
   }
+  if (value === null || typeof value !== 'object') {
+    const problem = primitiveProblem(value, context.serialization);
+    return problem === undefined ? undefined : { segments: [], problem };
+  }
+  const { serialization, seen } = context;
   if (seen.has(value)) {
     // 'advanced' keeps shared and circular references; JSON cannot express either, but only a
     // cycle makes it throw, so shared (non-circular) references are allowed: `seen` is a path set.
@@ -68,12 +114,18 @@ function walk(value: unknown, serialization: Serialization, seen: Set<object>): 
   }
   const classProblem = classOf(value, serialization);
   if (classProblem !== undefined) return { segments: [], problem: classProblem };
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    context.bytes += value.byteLength;
+    const problem = sizeProblem(value.byteLength, context.maxBytes);
+    return problem === undefined ? undefined : { segments: [], problem };
+  }
+  if (value instanceof Date || value instanceof RegExp) return undefined;
 
   seen.add(value);
   try {
     if (Array.isArray(value)) {
       for (let index = 0; index < value.length; index++) {
-        const found = walk(value[index], serialization, seen);
+        const found = walk(value[index], context);
         if (found) return prepend(found, `[${index}]`);
       }
       return undefined;
@@ -81,7 +133,7 @@ function walk(value: unknown, serialization: Serialization, seen: Set<object>): 
     if (value instanceof Map) {
       let index = 0;
       for (const [key, entry] of value) {
-        const found = walk(key, serialization, seen) ?? walk(entry, serialization, seen);
+        const found = walk(key, context) ?? walk(entry, context);
         if (found) return prepend(found, `.entries()[${index}]`);
         index++;
       }
@@ -90,17 +142,14 @@ function walk(value: unknown, serialization: Serialization, seen: Set<object>): 
     if (value instanceof Set) {
       let index = 0;
       for (const entry of value) {
-        const found = walk(entry, serialization, seen);
+        const found = walk(entry, context);
         if (found) return prepend(found, `.values()[${index}]`);
         index++;
       }
       return undefined;
     }
-    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Date || value instanceof RegExp) {
-      return undefined;
-    }
     for (const key of Object.keys(value)) {
-      const found = walk((value as Record<string, unknown>)[key], serialization, seen);
+      const found = walk((value as Record<string, unknown>)[key], context);
       if (found) return prepend(found, /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
     }
     return undefined;

@@ -1,0 +1,145 @@
+/**
+ * Limits: per-call wall time, CPU time and memory (amltk's pynisher plugin).
+ *
+ * Enforced from the host, which a busy or runaway child cannot stop: wall time by a timer from
+ * the moment the call starts executing in its child, CPU time and memory by sampling the child's
+ * /proc entries. On a breach the plugin emits its event, the call fails with the matching error,
+ * and the child is killed and replaced.
+ */
+import { CpuTimeLimitError, InvalidOptionError, MemoryLimitError, PluginError, WallTimeLimitError } from '../errors.js';
+import type { Future } from '../future.js';
+import { futureLink } from '../future-link.js';
+import type { Plugin, PluginTypes } from '../plugin.js';
+import type { AnyTask } from '../task.js';
+import { processUsage, processUsageSupported } from './process-usage.js';
+
+export interface LimitsOptions {
+  /** Milliseconds a call may run, from when it starts executing. */
+  readonly wallTime?: number;
+  /** Milliseconds of CPU (user + system) a call may use. Linux only. */
+  readonly cpuTime?: number;
+  /** Bytes the child's resident set may reach during a call (Node's own ~40 MiB included). Linux only. */
+  readonly memory?: number;
+  /** How often (ms) CPU time and memory are sampled. Default 50. */
+  readonly sampleInterval?: number;
+}
+
+export interface LimitsEvents {
+  'limit-walltime': [future: Future, error: WallTimeLimitError];
+  'limit-cputime': [future: Future, error: CpuTimeLimitError];
+  'limit-memory': [future: Future, error: MemoryLimitError];
+}
+
+interface LimitsTypes extends PluginTypes {
+  readonly events: LimitsEvents;
+  readonly injects: object;
+}
+
+const EVENTS = ['limit-walltime', 'limit-cputime', 'limit-memory'];
+
+export class Limits implements Plugin<LimitsTypes> {
+  readonly name = 'limits';
+  /** Type-level only. */
+  declare readonly types?: LimitsTypes;
+  readonly wallTime: number | undefined;
+  readonly cpuTime: number | undefined;
+  readonly memory: number | undefined;
+  readonly sampleInterval: number;
+  #task: AnyTask | undefined;
+  readonly #watches = new Map<Future, () => void>();
+
+  constructor(options: LimitsOptions) {
+    if (typeof (options as unknown) !== 'object' || (options as unknown) === null) {
+      throw new InvalidOptionError('Limits options', 'an object', options);
+    }
+    this.wallTime = positive(options.wallTime, 'wallTime');
+    this.cpuTime = positive(options.cpuTime, 'cpuTime');
+    this.memory = positive(options.memory, 'memory');
+    this.sampleInterval = positive(options.sampleInterval, 'sampleInterval') ?? 50;
+    if (this.wallTime === undefined && this.cpuTime === undefined && this.memory === undefined) {
+      throw new InvalidOptionError('Limits options', 'at least one of wallTime, cpuTime, memory', options);
+    }
+    if ((this.cpuTime !== undefined || this.memory !== undefined) && !processUsageSupported) {
+      throw new PluginError(`Limits({ cpuTime, memory }) reads /proc, which ${process.platform} does not have. Use wallTime alone here.`);
+    }
+  }
+
+  attach(task: AnyTask): void {
+    if (this.#task) throw new PluginError(`This Limits plugin is already attached to task "${this.#task.name}"; make one per task.`);
+    this.#task = task;
+    task.addEvents(...EVENTS);
+    task.on('submitted', (future: Future) => {
+      futureLink(future)?.onStarted((pid) => {
+        this.#watch(task, future, pid);
+      });
+    }, { hidden: true });
+    const unwatch = (future: Future) => {
+      this.#watches.get(future)?.();
+      this.#watches.delete(future);
+    };
+    task.on('done', unwatch, { hidden: true });
+    task.on('cancelled', unwatch, { hidden: true });
+  }
+
+  describe(): readonly string[] {
+    const limits = [
+      this.wallTime === undefined ? undefined : `wall ${this.wallTime} ms`,
+      this.cpuTime === undefined ? undefined : `cpu ${this.cpuTime} ms`,
+      this.memory === undefined ? undefined : `memory ${(this.memory / 2 ** 20).toFixed(0)} MiB`,
+    ].filter(Boolean);
+    return [`Limits: ${limits.join(', ')}`, `Watching: ${this.#watches.size}`];
+  }
+
+  #watch(task: AnyTask, future: Future, pid: number | undefined): void {
+    if (future.done()) return;
+    const started = performance.now();
+    let wallTimer: NodeJS.Timeout | undefined;
+    let sampleTimer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      clearTimeout(wallTimer);
+      clearTimeout(sampleTimer);
+    };
+    this.#watches.set(future, stop);
+    const breach = (event: keyof LimitsEvents, error: Error) => {
+      if (future.done()) return;
+      stop();
+      (task.emit as (name: string, ...args: unknown[]) => void)(event, future, error);
+      futureLink(future)?.terminate(error);
+    };
+    const identity = future.call.task;
+    if (this.wallTime !== undefined) {
+      const limit = this.wallTime;
+      wallTimer = setTimeout(() => {
+        breach('limit-walltime', new WallTimeLimitError({ task: identity, limit, used: performance.now() - started }));
+      }, limit);
+    }
+    if (pid === undefined || (this.cpuTime === undefined && this.memory === undefined)) return;
+    // CPU is counted from the call's start: the child may have run calls before.
+    const baseline = processUsage(pid);
+    const sample = async () => {
+      const [before, now] = await Promise.all([baseline, processUsage(pid)]);
+      if (!before || !now || future.done()) return;
+      const cpu = now.cpuMs - before.cpuMs;
+      if (this.cpuTime !== undefined && cpu > this.cpuTime) {
+        breach('limit-cputime', new CpuTimeLimitError({ task: identity, limit: this.cpuTime, used: cpu }));
+      } else if (this.memory !== undefined && now.rssBytes > this.memory) {
+        breach('limit-memory', new MemoryLimitError({ task: identity, limit: this.memory, used: now.rssBytes }));
+      } else {
+        schedule();
+      }
+    };
+    const schedule = () => {
+      sampleTimer = setTimeout(() => void sample(), this.sampleInterval);
+      sampleTimer.unref();
+    };
+    schedule();
+  }
+}
+
+function positive(value: number | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new InvalidOptionError(option, 'a finite number > 0', value);
+  }
+  return value;
+}
