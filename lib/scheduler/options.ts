@@ -92,7 +92,7 @@ function common(options: SchedulerOptions): Pick<ProcessSettings, 'serialization
   if (typeof maxPayloadBytes !== 'number' || !(maxPayloadBytes > 0)) {
     throw new InvalidOptionError('maxPayloadBytes', 'a number of bytes > 0', maxPayloadBytes);
   }
-  return { serialization: serialization as WireFormat['serialization'], maxPayloadBytes, errorClasses: errorClasses as ErrorClass[] };
+  return { serialization: serialization, maxPayloadBytes, errorClasses: errorClasses as ErrorClass[] };
 }
 
 export function runSettings(options: RunOptions = {}): RunSettings {
