@@ -117,6 +117,20 @@ describe.each(kinds)('futures on %s', (_kind, make) => {
     expect(add.futures).toEqual([]);
     expect(add.running()).toBe(false);
   });
+  test("a call is in futures and running() is true from its first event on, the scheduler's future-submitted included", async () => {
+    const scheduler = make();
+    const add = scheduler.task(math.add);
+    const seen: string[] = [];
+    const look = (event: string) => (future: Future) => void seen.push(`${event}: ${add.futures.includes(future as Future<number>)} ${add.running()}`);
+    scheduler.on('future-submitted', look('future-submitted'));
+    add.on('submitted', look('submitted'));
+    scheduler.on('start', () => void add.submit(1, 2));
+
+    await scheduler.run();
+
+    expect(seen).toEqual(['future-submitted: true true', 'submitted: true true']);
+  });
+
   test('a finished call has left futures and running() in every handler of its events, the scheduler\'s included', async () => {
     const scheduler = make();
     const add = scheduler.task(math.add);

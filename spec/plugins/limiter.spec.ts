@@ -96,6 +96,21 @@ describe('maxConcurrent', () => {
     expect(sleep.eventCounts).toEqual({ submitted: 1, done: 1, result: 1, 'concurrent-limit-reached': 1 });
   });
 
+  test('holds for a submit made from a submitted handler', async () => {
+    const scheduler = Scheduler.withProcesses(1);
+    const add = scheduler.task(math.add, { plugins: [new Limiter({ maxConcurrent: 1 })] });
+    const returned: unknown[] = [];
+    add.on('submitted', (_future, a) => {
+      if (a === 1) returned.push(add.submit(2, 2));
+    });
+    scheduler.on('start', () => void add.submit(1, 1));
+
+    await scheduler.run();
+
+    expect(returned).toEqual([undefined]);
+    expect(add.eventCounts).toEqual({ submitted: 1, done: 1, result: 1, 'concurrent-limit-reached': 1 });
+  });
+
   test('a finished call frees its place at once, even inside its own result handler', async () => {
     const scheduler = Scheduler.withProcesses(1);
     const add = scheduler.task(math.add, { plugins: [new Limiter({ maxConcurrent: 1 })] });
