@@ -183,10 +183,21 @@ describe('a child that dies mid-call', () => {
   });
 });
 
+/** Runs a host script from spec/fixtures/hosts/ in its own process and returns its output. */
+const runHost = (file: string, ...args: string[]) =>
+  promisify(execFile)(process.execPath, [fileURLToPath(fixture(`hosts/${file}`)), ...args], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+    encoding: 'utf8',
+  });
+
+test('runs that end before their children are ready stop them quietly', async () => {
+  const { stdout, stderr } = await runHost('empty-run.mjs');
+  expect(stdout).toBe('exhausted exhausted\n');
+  expect(stderr).toBe('');
+});
+
 describe('prefixOutput', () => {
-  const host = fileURLToPath(fixture('hosts/print.mjs'));
-  const run = (...args: string[]) =>
-    promisify(execFile)(process.execPath, [host, ...args], { env: { ...process.env, NODE_OPTIONS: '' }, encoding: 'utf8' });
+  const run = (...args: string[]) => runHost('print.mjs', ...args);
 
   test("prefixes each line a task prints, on stdout and stderr, with [name#id] (the host's own lines stay bare)", async () => {
     const { stdout, stderr } = await run('--prefix');
