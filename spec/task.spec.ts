@@ -2,9 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CancelledError,
   EventNotKnownError,
   ExitCode,
   Scheduler,
+  SerializationError,
   taskRef,
   type AnyTask,
   type Future,
@@ -91,6 +93,29 @@ describe.each(kinds)('futures on %s', (_kind, make) => {
     expect(ignored!.result).toBeUndefined();
     await expect(awaited).rejects.toThrow('async failure');
     expect(fail.eventCounts).toEqual({ submitted: 2, done: 2, exception: 2 });
+  });
+
+  test('a cancelled queued call: state cancelled, only the cancelled event, and await rejects with CancelledError', async () => {
+    const scheduler = make();
+    const sleep = scheduler.task(math.sleep);
+    const order = record(scheduler, sleep);
+    let queued: Future<number> | undefined;
+    let cancelledAgain: boolean | undefined;
+    scheduler.on('start', () => {
+      sleep.submit(50);
+      queued = sleep.submit(60);
+      expect(queued!.cancel('not needed')).toBe(true);
+      cancelledAgain = queued!.cancel();
+    });
+
+    await scheduler.run({ onCancelled: 'continue' });
+
+    expect(cancelledAgain).toBe(false);
+    expect([queued!.state, queued!.cancelled(), queued!.done(), queued!.result]).toEqual(['cancelled', true, true, undefined]);
+    expect(queued!.error).toBeInstanceOf(CancelledError);
+    await expect(queued).rejects.toThrow('was cancelled: not needed');
+    expect(sleep.eventCounts).toEqual({ submitted: 2, cancelled: 1, done: 1, result: 1 });
+    expect(order.filter((event) => event.startsWith('task:'))).toEqual(['task:submitted', 'task:submitted', 'task:cancelled', 'task:done', 'task:result']);
   });
 
   test('submitted receives (future, ...args); futures and running() track the calls in flight', async () => {
@@ -194,6 +219,30 @@ describe.each(kinds)('plugins on %s', (_kind, make) => {
 
     expect(await future).toEqual([7, { label: 'from the plugin' }]);
     expect(submitted).toEqual([[7]]);
+  });
+
+  test('an injected value that cannot be sent is a SerializationError at submit, naming it; nothing is sent', async () => {
+    const scheduler = make();
+    const inject: Plugin = {
+      name: 'inject-callback',
+      preSubmit: (call) => ({ ...call, inject: { options: { kind: 'value', value: { onDone: () => 1 } } } }),
+    };
+    const collect = scheduler.task(shape.collect, { plugins: [inject] });
+    let thrown: unknown;
+    scheduler.on('start', () => {
+      try {
+        collect.submit(1);
+      } catch (error) {
+        thrown = error;
+      }
+    });
+
+    await scheduler.run();
+
+    expect(thrown).toBeInstanceOf(SerializationError);
+    expect(thrown).toMatchObject({ path: 'the injected "options".onDone', problem: 'is a function (onDone)' });
+    expect(collect.eventCounts).toEqual({});
+    expect(scheduler.eventCounts['future-submitted']).toBeUndefined();
   });
 
   test('a veto makes submit() return undefined: no events at all, and nothing runs', async () => {
