@@ -53,6 +53,13 @@ export type AnyTask = Task<any, any>;
 
 const TASK_EVENTS = ['submitted', 'done', 'result', 'exception', 'cancelled'] as const;
 
+/**
+ * Internal: the run adds a call to its task's futures before the call's first event and removes
+ * it before its last, so every handler (the scheduler's included) sees `futures` and `running()`
+ * as they are: a finished call no longer counts as running (amltk's Limiter miscounted that).
+ */
+export const trackFuture = Symbol('forkline.trackFuture');
+
 export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyPlugin[] = readonly AnyPlugin[]> {
   /** The function this task runs: `{ module, export }`. */
   readonly identity: TaskRef<F>;
@@ -75,10 +82,6 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
     this.name = name ?? defaultName(identity);
     this.ref = `Task-${this.name}-${randomBytes(6).toString('base64url')}`;
     this.#emitter = new Emitter(`Task "${this.name}"`, TASK_EVENTS as never, host.supervisor);
-    // In-flight bookkeeping comes first so that plugins' handlers already see it updated.
-    const settled = (future: Future<TaskResult<F>>) => this.#inFlight.delete(future);
-    this.#emitter.on('done' as never, settled as never, { hidden: true });
-    this.#emitter.on('cancelled' as never, settled as never, { hidden: true });
     for (const plugin of plugins as readonly AnyPlugin[]) plugin.attach?.(this);
   }
 
@@ -101,9 +104,7 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
       if (next === false) return undefined;
       call = next;
     }
-    const future = this.#host.submit(this, call, options) as Future<TaskResult<F>>;
-    this.#inFlight.add(future);
-    return future;
+    return this.#host.submit(this, call, options) as Future<TaskResult<F>>;
   }
 
   /** Subscribes to an event of this task; returns a function that unsubscribes. */
@@ -141,6 +142,12 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
   /** The names of the events this task emits, its plugins' included. */
   get events(): readonly string[] {
     return this.#emitter.events;
+  }
+
+  /** @internal See {@link trackFuture}. */
+  [trackFuture](future: Future<TaskResult<F>>, inFlight: boolean): void {
+    if (inFlight) this.#inFlight.add(future);
+    else this.#inFlight.delete(future);
   }
 
   /** The futures submitted and not yet done or cancelled. */

@@ -62,5 +62,9 @@ process.on('uncaughtException', (error) => {
   void outbox.drained().then(exit);
 });
 
+// process.exit() from a task, or the end of the event loop: hand over what is still queued. The
+// channel writes synchronously while the pipe has room, so it reaches the host before we are gone.
+process.on('exit', () => outbox.flush());
+
 watchHost();
 outbox.push({ t: 'ready', pid: process.pid });

@@ -36,14 +36,13 @@ export interface CommEndpoint {
 
 export interface RuntimeChannel {
   push(envelope: ChildEnvelope): void;
-  flush(): void;
-  /** How long (ms) the oldest unflushed envelope has waited. */
-  age(): number;
+  /** Hands what is queued to the channel; false if nothing was queued. */
+  flush(): boolean;
+  /** Resolves once everything flushed is written. */
+  drained(): Promise<void>;
+  /** Resolves at once unless the channel is backed up. */
   ready(): Promise<void>;
 }
-
-/** Results of quick calls wait for the next ones to share a frame, but never longer than this. */
-const COALESCE_MS = 1;
 
 interface ActiveRun {
   readonly envelope: RunEnvelope;
@@ -122,11 +121,13 @@ export class Runtime {
           this.#queue = this.#queue.slice(this.#head);
           this.#head = 0;
         }
-        if (this.#channel.age() > COALESCE_MS) this.#channel.flush();
-        const started = performance.now();
+        // Before a call starts, all that earlier calls produced is written to the channel. If
+        // this call takes the process down, the host has every earlier result and knows that
+        // this one was running: it fails this call and runs the rest elsewhere, none twice.
+        // Usually the write completes at once and this costs a tick; a slow host makes it wait.
+        if (this.#channel.flush()) await this.#channel.drained();
         const pending = this.#execute(run);
         if (pending) await pending;
-        if (performance.now() - started > COALESCE_MS) this.#channel.flush();
       }
     } finally {
       this.#draining = false;

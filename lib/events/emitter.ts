@@ -64,7 +64,8 @@ interface Subscription {
 export class Emitter<E extends object> {
   readonly #owner: string;
   readonly #known = new Set<string>();
-  readonly #subscriptions = new Map<string, Subscription[]>();
+  /** Copied on write, so an emit can walk its list while handlers (un)subscribe. */
+  readonly #subscriptions = new Map<string, readonly Subscription[]>();
   readonly #counts = new Map<string, number>();
   #supervisor: HandlerSupervisor;
 
@@ -92,9 +93,7 @@ export class Emitter<E extends object> {
       seen: 0,
       calls: 0,
     };
-    const list = this.#subscriptions.get(event);
-    if (list) list.push(subscription);
-    else this.#subscriptions.set(event, [subscription]);
+    this.#subscriptions.set(event, [...(this.#subscriptions.get(event) ?? []), subscription]);
     return () => this.#remove(event, subscription);
   }
 
@@ -134,8 +133,8 @@ export class Emitter<E extends object> {
     if (!list || list.length === 0) return true;
     let ok = true;
     let pending: Promise<boolean>[] | undefined;
-    // A snapshot: handlers added during this emit wait for the next one.
-    for (const subscription of list.length === 1 ? list : [...list]) {
+    // `list` is never changed in place: handlers added during this emit wait for the next one.
+    for (const subscription of list) {
       const result = this.#call(event, subscription, args);
       if (result === false) ok = false;
       else if (result !== true) (pending ??= []).push(result.pending);
@@ -213,8 +212,7 @@ export class Emitter<E extends object> {
 
   #remove(event: string, subscription: Subscription): void {
     const list = this.#subscriptions.get(event);
-    const index = list?.indexOf(subscription) ?? -1;
-    if (index >= 0) list?.splice(index, 1);
+    if (list?.includes(subscription)) this.#subscriptions.set(event, list.filter((item) => item !== subscription));
   }
 
   #check(event: string): void {

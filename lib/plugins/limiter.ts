@@ -46,7 +46,7 @@ export class Limiter implements Plugin<LimiterTypes> {
     this.maxCalls = limit(options.maxCalls, 'maxCalls');
     this.maxConcurrent = limit(options.maxConcurrent, 'maxConcurrent');
     const tasks = options.notWhileRunning ?? [];
-    this.notWhileRunning = Array.isArray(tasks) ? tasks : [tasks as AnyTask];
+    this.notWhileRunning = Array.isArray(tasks) ? [...(tasks as readonly AnyTask[])] : [tasks as AnyTask];
     if (options.maxCalls === undefined && options.maxConcurrent === undefined && this.notWhileRunning.length === 0) {
       throw new InvalidOptionError('Limiter options', 'at least one of maxCalls, maxConcurrent, notWhileRunning', options);
     }

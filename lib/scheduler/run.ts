@@ -10,7 +10,7 @@ import { Future, type FutureControl, type Outcome } from '../future.js';
 import { Link, linkFuture } from '../future-link.js';
 import type { Executor, Job } from '../pool/executor.js';
 import type { SubmitCall } from '../plugin.js';
-import type { AnyTask, SubmitOptions } from '../task.js';
+import { trackFuture, type AnyTask, type SubmitOptions } from '../task.js';
 import { assertSendable, type WireFormat } from '../wire/serializable.js';
 import { log } from '../debug.js';
 import { EXIT_PRIORITY, ExitCode, type ExitState } from './exit.js';
@@ -158,6 +158,7 @@ export class Run {
         this.#settled(future, control, outcome);
       },
     };
+    task[trackFuture](future, true);
     events.emit('future-submitted', future);
     task.emit('submitted', future, ...call.args);
     // After 'submitted': plugins subscribe to the call's start there.
@@ -195,6 +196,7 @@ export class Run {
     if (!control.settle(outcome)) return;
     const { events } = this.#context;
     const task = future.task;
+    task[trackFuture](future, false);
     switch (outcome.state) {
       case 'fulfilled':
         events.emit('future-done', future);

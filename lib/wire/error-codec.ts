@@ -12,16 +12,17 @@ import { findUnserializable, type Serialization } from './serializable.js';
 /** A constructor whose instances can be rebuilt from a SerializedError. */
 export type ErrorClass = abstract new (...args: never[]) => Error;
 
-const RESERVED = new Set(['name', 'message', 'stack', 'code', 'cause', 'errors']);
+const RESERVED = new Set(['name', 'message', 'stack', 'code', 'cause']);
 const MAX_CAUSE_DEPTH = 8;
 
 /** Flattens anything a task throws. Non-errors are wrapped so they come back as they were. */
 export function serializeError(thrown: unknown, serialization: Serialization, depth = 0): SerializedError | SerializedThrow {
-  if (!(thrown instanceof Error)) return { $thrown: sendable(thrown, serialization) };
+  if (!(thrown instanceof Error)) return thrown === undefined ? { $thrown: 1 } : { $thrown: 1, value: sendable(thrown, serialization) };
   const props: Record<string, unknown> = {};
   let hasProps = false;
+  const aggregate = thrown instanceof AggregateError;
   for (const key of Object.keys(thrown)) {
-    if (RESERVED.has(key)) continue;
+    if (RESERVED.has(key) || (aggregate && key === 'errors')) continue;
     props[key] = sendable((thrown as unknown as Record<string, unknown>)[key], serialization);
     hasProps = true;
   }
@@ -35,7 +36,7 @@ export function serializeError(thrown: unknown, serialization: Serialization, de
     ...('cause' in thrown && thrown.cause !== undefined && depth < MAX_CAUSE_DEPTH
       ? { cause: serializeError(thrown.cause, serialization, depth + 1) }
       : {}),
-    ...(thrown instanceof AggregateError
+    ...(aggregate
       ? { errors: thrown.errors.map((error: unknown) => serializeError(error, serialization, depth + 1)) }
       : {}),
     ...(hasProps ? { props } : {}),
@@ -45,7 +46,7 @@ export function serializeError(thrown: unknown, serialization: Serialization, de
 /** Rebuilds what `serializeError` flattened, as an instance of a known class where possible. */
 export function deserializeError(payload: unknown, classes: ReadonlyMap<string, ErrorClass>): unknown {
   if (!isObject(payload)) return payload;
-  if ('$thrown' in payload) return payload.$thrown;
+  if (payload.$thrown === 1) return payload.value;
   if (payload.$error !== 1) return payload;
   const data = payload as unknown as SerializedError;
   const errorClass = classes.get(data.name) ?? BUILTIN_CLASSES.get(data.name) ?? Error;
@@ -65,8 +66,17 @@ export function deserializeError(payload: unknown, classes: ReadonlyMap<string, 
 /** Makes a class known by its name; forkline's own classes and the built-ins are always known. */
 export function errorClassMap(classes: Iterable<ErrorClass>): Map<string, ErrorClass> {
   const map = new Map<string, ErrorClass>();
-  for (const errorClass of classes) map.set((errorClass.prototype as Error).name || errorClass.name, errorClass);
+  for (const errorClass of classes) map.set(className(errorClass), errorClass);
   return map;
+}
+
+/**
+ * The name instances of a class report: set on its prototype (`X.prototype.name = 'X'`), or, for
+ * classes that set it in a field or not at all, the class's own name. Never the inherited 'Error'.
+ */
+function className(errorClass: ErrorClass): string {
+  const prototype = errorClass.prototype as Error;
+  return Object.hasOwn(prototype, 'name') && prototype.name ? prototype.name : errorClass.name;
 }
 
 const BUILTIN_CLASSES = errorClassMap([Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError]);

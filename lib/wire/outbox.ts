@@ -30,8 +30,6 @@ export class Outbox<E extends Envelope> {
   #unconfirmed = 0;
   #waiters: (() => void)[] = [];
   #drainers: (() => void)[] = [];
-  /** When the current batch got its first envelope (ms, performance.now()). */
-  #since = 0;
 
   constructor(write: FrameWriter<E>, options: OutboxOptions = {}) {
     this.#write = write;
@@ -42,7 +40,6 @@ export class Outbox<E extends Envelope> {
 
   /** Queues an envelope; it is sent at the end of this tick at the latest. */
   push(envelope: E): void {
-    if (this.#batch.length === 0) this.#since = performance.now();
     this.#batch.push(envelope);
     if (this.#batch.length >= this.#maxBatch) this.flush();
     else if (!this.#scheduled) {
@@ -51,9 +48,9 @@ export class Outbox<E extends Envelope> {
     }
   }
 
-  /** Sends what is queued now. */
-  flush(): void {
-    if (this.#batch.length === 0) return;
+  /** Sends what is queued now; false if nothing was queued. */
+  flush(): boolean {
+    if (this.#batch.length === 0) return false;
     const frame = { [FRAME_KEY]: this.#batch } as Frame<E>;
     this.#batch = [];
     this.#unconfirmed++;
@@ -71,11 +68,7 @@ export class Outbox<E extends Envelope> {
         for (const wake of drainers) wake();
       }
     });
-  }
-
-  /** Milliseconds the oldest queued envelope has waited, 0 when nothing is queued. */
-  age(now = performance.now()): number {
-    return this.#batch.length === 0 ? 0 : now - this.#since;
+    return true;
   }
 
   /** Resolves at once when the channel keeps up, otherwise once it has drained below the mark. */

@@ -140,7 +140,9 @@ export interface SerializedError {
 
 /** A thrown value that is not an Error, wrapped so it is not mistaken for a SerializedError. */
 export interface SerializedThrow {
-  readonly $thrown: unknown;
+  readonly $thrown: 1;
+  /** Absent for `throw undefined` (JSON would drop an undefined property anyway). */
+  readonly value?: unknown;
 }
 
 export function isFrame(message: unknown): message is Frame {
