@@ -2,6 +2,7 @@
  * Shared test helpers: fixture refs and the OS view of child processes.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { taskModule, taskRef, type TaskFunction, type TaskModule } from 'forkline';
 
 export function fixture(file: string): URL {
@@ -35,10 +36,11 @@ export async function eventually(check: () => boolean, what: string, ms = 5000):
   }
 }
 
+/** Whether `pid` is a live process: in the process table and not a zombie waiting to be reaped. */
 export function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }

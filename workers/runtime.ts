@@ -139,7 +139,11 @@ export class Runtime {
     const active: ActiveRun = { envelope, abort: new AbortController(), cleanups: [] };
     this.#active = active;
     setOutputLabel(envelope.label);
-    if (envelope.notify) this.#channel.push({ t: 'started', id: envelope.id });
+    if (envelope.notify) {
+      // Out now: the call may keep the event loop busy until it ends, and its watcher needs to know.
+      this.#channel.push({ t: 'started', id: envelope.id });
+      this.#channel.flush();
+    }
     let value: unknown;
     try {
       const fn = cachedTask(envelope.task);
