@@ -109,9 +109,13 @@ export class Limits implements Plugin<LimitsTypes> {
     const identity = future.call.task;
     if (this.wallTime !== undefined) {
       const limit = this.wallTime;
-      wallTimer = setTimeout(() => {
-        breach('limit-walltime', new WallTimeLimitError({ task: identity, limit, used: performance.now() - started }));
-      }, limit);
+      // Timers may fire a fraction of a millisecond early by the monotonic clock: check, then breach.
+      const check = () => {
+        const used = performance.now() - started;
+        if (used < limit) wallTimer = setTimeout(check, Math.ceil(limit - used));
+        else breach('limit-walltime', new WallTimeLimitError({ task: identity, limit, used }));
+      };
+      wallTimer = setTimeout(check, limit);
     }
     if (pid === undefined || (this.cpuTime === undefined && this.memory === undefined)) return;
     // CPU is counted from the call's start: the child may have run calls before.
