@@ -35,11 +35,15 @@ const outbox = new Outbox<ChildEnvelope>(
     }
   },
   {
+    // A task streaming with `await comm.send()` yields only to microtasks: wait for the next
+    // turn of the loop, so its messages share frames.
+    flushOn: 'immediate',
     // The host is gone or the frame could not be serialized; neither can be reported over the
     // channel, and runs would otherwise wait forever. Exit: the host sees a crash.
     onError: (error) => {
       // A closed channel means the host let go of us (shutdown) or died: nothing to report.
-      if (!process.connected) process.exit(0);
+      const code = (error as { code?: string }).code;
+      if (!process.connected || code === 'EPIPE' || code === 'ERR_IPC_CHANNEL_CLOSED') process.exit(0);
       process.stderr.write(`forkline child ${process.pid}: sending to the host failed: ${error.message}\n`);
       process.exit(70);
     },

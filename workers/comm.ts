@@ -89,7 +89,17 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
       }
       this.#requests.set(request, pending);
       this.#context.send({ t: 'comm', kind: 'request', comm: this.id, request, data });
+      this.#context.flush();
     });
+  }
+
+  /**
+   * Resolves once everything sent so far is written to the channel, where the host will read it
+   * even if this process dies the next moment.
+   */
+  flush(): Promise<void> {
+    this.#context.flush();
+    return this.#context.written();
   }
 
   async close(data?: CommData<S, 'close'>, options: CommAckOptions = {}): Promise<void> {
@@ -99,6 +109,7 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     const ack = options.waitForAck === true && this.#closeRequest === undefined;
     const acked = ack ? this.#ackPromise() : undefined;
     this.#context.send({ t: 'comm', kind: 'close', comm: this.id, ...(data === undefined ? {} : { data }), ...(ack ? { ack } : {}) });
+    if (ack) this.#context.flush();
     await acked;
   }
 
@@ -148,6 +159,7 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     const ack = waitForAck && this.#closeRequest === undefined;
     const acked = ack ? this.#ackPromise() : undefined;
     this.#context.send({ t: 'comm', kind: 'open', comm: this.id, ...(data === undefined ? {} : { data }), ...(ack ? { ack } : {}) });
+    if (ack) this.#context.flush();
     await acked;
   }
 

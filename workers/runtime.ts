@@ -18,6 +18,10 @@ export interface RunContext {
   /** Aborted when the host cancels the run. */
   readonly signal: AbortSignal;
   send(envelope: ChildEnvelope): void;
+  /** Hands what is queued to the channel now: the sender is about to wait for an answer. */
+  flush(): void;
+  /** Resolves once everything handed over so far is written to the channel. */
+  written(): Promise<void>;
   /** Waits while the channel is backed up. */
   ready(): Promise<void>;
   /** Runs before the run's result is sent, whether it returned or threw. */
@@ -197,6 +201,8 @@ export class Runtime {
       format: this.#format,
       signal: active.abort.signal,
       send: (envelope) => channel.push(envelope),
+      flush: () => void channel.flush(),
+      written: () => channel.drained(),
       ready: () => channel.ready(),
       beforeSettle: (cleanup) => active.cleanups.push(cleanup),
       attachComm: (id, endpoint) => {

@@ -72,6 +72,11 @@ export interface Comm<S extends CommSchema = CommSchema> {
   send(data: CommData<S, 'message'>): Promise<void>;
   /** Asks the host ('comm-request') and resolves to its `msg.respond(value)`. */
   request(data?: CommData<S, 'request'>, options?: CommRequestOptions): Promise<CommData<S, 'response'>>;
+  /**
+   * Resolves once everything sent so far is written to the channel: from then on the host gets
+   * it even if this process dies. `send()` alone resolves as soon as the channel can take more.
+   */
+  flush(): Promise<void>;
   /** Closes the comm ('comm-close'). Closing twice does nothing. */
   close(data?: CommData<S, 'close'>, options?: CommAckOptions): Promise<void>;
 }

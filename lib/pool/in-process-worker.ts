@@ -32,7 +32,10 @@ export function inProcessWorkerFactory(format: WireFormat): WorkerFactory {
         });
       };
 
-    const toHost = new Outbox<ChildEnvelope>(deliverer((envelope: ChildEnvelope) => listener.envelope(envelope)));
+    const toHost = new Outbox<ChildEnvelope>(
+      deliverer((envelope: ChildEnvelope) => listener.envelope(envelope)),
+      { flushOn: 'immediate' },
+    );
     const runtime = new Runtime(toHost, format, defaultInjectors());
     const toRuntime = new Outbox<HostEnvelope>(deliverer((envelope: HostEnvelope) => runtime.receive(envelope)));
     toHost.push({ t: 'ready', pid: process.pid });
