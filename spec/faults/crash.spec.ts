@@ -114,3 +114,21 @@ test('a module that fails to load fails fast with TaskLoadError, without restart
   // One child did it all.
   expect(new Set(pids).size).toBe(1);
 });
+
+test('children that cannot start at all: after three tries the waiting calls fail with WorkerCrashedError, no endless restarts', async () => {
+  // Node refuses to start with an unknown flag (it says so on stderr, which the child inherits).
+  const scheduler = Scheduler.withProcesses(1, { execArgv: ['--forkline-no-such-flag'] });
+  const pid = scheduler.task(faults.pid);
+  const errors: unknown[] = [];
+  pid.on('exception', (_future, error) => void errors.push(error));
+  scheduler.on('start', () => {
+    pid.submit();
+    pid.submit();
+  });
+  await scheduler.run({ onException: 'continue' });
+  expect(errors).toHaveLength(2);
+  for (const error of errors) {
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect((error as WorkerCrashedError).message).toMatch(/exited with code 9 before it was ready/);
+  }
+});
