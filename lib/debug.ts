@@ -5,7 +5,7 @@
  * frame, both directions). Loggers are no-ops unless enabled; check `.enabled` before building
  * anything expensive to log.
  */
-import { format } from 'node:util';
+import { format, inspect } from 'node:util';
 
 export interface Logger {
   (template: string, ...values: unknown[]): void;
@@ -35,6 +35,11 @@ function logger(namespace: string): Logger {
     last = now;
   };
   return Object.assign(write, { enabled: on });
+}
+
+/** A value on one line, for `%s` in a log template. */
+export function inline(value: unknown): string {
+  return inspect(value, { breakLength: Infinity, compact: true, depth: 6, maxArrayLength: 20, maxStringLength: 200 });
 }
 
 export const log = {

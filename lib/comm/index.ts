@@ -5,7 +5,7 @@
  */
 import { CommClosedError, CommCloseRequestError, CommResponseError, CommTimeoutError } from '../errors.js';
 import { CommMsg } from './msg.js';
-import { CommPlugin, type CommPluginOptions } from './plugin.js';
+import { CommPlugin, defaultTransport, type CommPluginOptions } from './plugin.js';
 import type { Comm as CommHandle, CommSchema } from './types.js';
 
 /** Makes a Comm plugin: `scheduler.task(ref, { plugins: [Comm.Plugin()] })`. */
@@ -16,6 +16,7 @@ function Plugin<const N extends string = 'comm'>(options: CommPluginOptions<N> =
 export const Comm = {
   Plugin,
   Msg: CommMsg,
+  defaultTransport,
   TimeoutError: CommTimeoutError,
   CloseRequestError: CommCloseRequestError,
   ClosedError: CommClosedError,

@@ -164,7 +164,8 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
   }
 }
 
-function defaultTransport(future: Future): CommTransport {
+/** The transport a host comm uses by default: the call's own channel to its child. */
+export function defaultTransport(future: Future): CommTransport {
   const link = futureLink(future);
   if (!link) throw new TypeError(`forkline: future ${future.id} has no channel; it was not submitted by a scheduler.`);
   return link;

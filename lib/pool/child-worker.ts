@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { log } from '../debug.js';
+import { inline, log } from '../debug.js';
 import { Outbox } from '../wire/outbox.js';
 import { isFrame, type ChildEnvelope, type Frame, type HostEnvelope } from '../wire/protocol.js';
 import type { WireFormat } from '../wire/serializable.js';
@@ -52,7 +52,7 @@ function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener)
       done(new Error('the channel to the child is closed'));
       return;
     }
-    if (log.ipc.enabled) log.ipc('host -> %d %o', pid, frame);
+    if (log.ipc.enabled) log.ipc('host -> %d %s', pid, inline(frame));
     try {
       subprocess.send(frame, undefined, {}, done);
     } catch (error) {
@@ -62,7 +62,7 @@ function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener)
 
   subprocess.on('message', (message: unknown) => {
     if (!isFrame(message)) return;
-    if (log.ipc.enabled) log.ipc('%d -> host %o', pid, message);
+    if (log.ipc.enabled) log.ipc('%d -> host %s', pid, inline(message));
     for (const envelope of (message as Frame<ChildEnvelope>).$forkline) listener.envelope(envelope);
   });
 
@@ -80,7 +80,7 @@ function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener)
         ? { error: new Error(result.originalMessage || result.shortMessage) }
         : {}),
     };
-    log.pool('child %d exited %o', pid, exit);
+    log.pool('child %d exited %s', pid, inline(exit));
     listener.exit(exit);
   });
 

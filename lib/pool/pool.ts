@@ -7,7 +7,7 @@
  * (scripts/bench/queue-overhead.mjs), a sixth of a tiny task's whole budget.
  */
 import { CancelledError, WorkerCrashedError } from '../errors.js';
-import { log } from '../debug.js';
+import { inline, log } from '../debug.js';
 import { deserializeError, type ErrorClass } from '../wire/error-codec.js';
 import type { ChildEnvelope, CommEnvelope } from '../wire/protocol.js';
 import type { Executor, Job, ShutdownOptions } from './executor.js';
@@ -288,7 +288,7 @@ export class Pool implements Executor {
     this.#workers.delete(worker);
     clearTimeout(worker.idleTimer);
     const orphans = this.#takeJobs(worker);
-    if (orphans.length > 0 || !worker.closing) log.pool('child %s exited %o holding %d jobs', worker.handle.pid, exit, orphans.length);
+    if (orphans.length > 0 || !worker.closing) log.pool('child %s exited %s holding %d jobs', worker.handle.pid, inline(exit), orphans.length);
     // The child runs its jobs in order, so only the first had started, and it failed with the
     // child; unless the child announced its exit, after settling the one it was running.
     const running = worker.exiting ? undefined : orphans.shift();

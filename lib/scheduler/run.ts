@@ -12,7 +12,7 @@ import type { Executor, Job } from '../pool/executor.js';
 import type { SubmitCall } from '../plugin.js';
 import { trackFuture, type AnyTask, type SubmitOptions } from '../task.js';
 import { assertSendable, type WireFormat } from '../wire/serializable.js';
-import { log } from '../debug.js';
+import { inline, log } from '../debug.js';
 import { EXIT_PRIORITY, ExitCode, type ExitState } from './exit.js';
 import { decide, type ErrorAction, type ExceptionPolicy } from './policy.js';
 import type { SchedulerEvents } from './events.js';
@@ -82,7 +82,7 @@ export class Run {
 
   async execute(): Promise<ExitState> {
     const { events, executor } = this.#context;
-    log.scheduler('run starts %o', this.#settings);
+    log.scheduler('run starts %s', inline(this.#settings));
     executor.start();
     const ended = new Promise<void>((resolve) => (this.#wake = resolve));
     if (this.#settings.timeout !== undefined) {
@@ -172,7 +172,7 @@ export class Run {
 
   /** For emitters: a handler threw. */
   handlerFailed(error: unknown, event: string): void {
-    log.scheduler('handler of %s threw: %o', event, error);
+    log.scheduler('handler of %s threw: %s', event, inline(error));
     this.#apply(decide(this.#settings.onException, error), error, ExitCode.EXCEPTION);
   }
 

@@ -4,6 +4,7 @@
  * and prints the speed-up.
  */
 import { availableParallelism } from 'node:os';
+import { inspect } from 'node:util';
 import { Comm, Scheduler, taskModule } from 'forkline';
 import type * as Jobs from './jobs.ts';
 
@@ -52,6 +53,7 @@ async function countOn(children: number, showProgress: boolean, limit = LIMIT): 
   await scheduler.run();
   const seconds = (performance.now() - started) / 1000;
   if (showProgress && live) process.stdout.write('\n');
+  if (showProgress && children > 1) console.log(`\n${inspect(task)}\n`);
   return { primes, seconds };
 }
 
