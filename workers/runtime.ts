@@ -143,15 +143,11 @@ export class Runtime {
     const active: ActiveRun = { envelope, abort: new AbortController(), cleanups: [] };
     this.#active = active;
     setOutputLabel(envelope.label);
-    if (envelope.notify) {
-      // Out now: the call may keep the event loop busy until it ends, and its watcher needs to know.
-      this.#channel.push({ t: 'started', id: envelope.id });
-      this.#channel.flush();
-    }
     let value: unknown;
     try {
       const fn = cachedTask(envelope.task);
       if (!fn) return this.#executeAfterLoad(active);
+      this.#started(envelope);
       value = fn(...this.#argumentsOf(active));
     } catch (error) {
       this.#settle(active, { error });
@@ -167,9 +163,20 @@ export class Runtime {
     return undefined;
   }
 
+  /**
+   * Tells a watcher (limits) the function is about to be called: after its module loaded, which
+   * is not the call's time. Written at once, since the call may keep the event loop busy.
+   */
+  #started(envelope: RunEnvelope): void {
+    if (!envelope.notify) return;
+    this.#channel.push({ t: 'started', id: envelope.id });
+    this.#channel.flush();
+  }
+
   async #executeAfterLoad(active: ActiveRun): Promise<void> {
     try {
       const fn = await loadAndCache(active.envelope.task);
+      this.#started(active.envelope);
       this.#settle(active, { value: await fn(...this.#argumentsOf(active)) });
     } catch (error) {
       this.#settle(active, { error });

@@ -5,7 +5,7 @@
  * a warm cache saves every child after the first.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +45,7 @@ export async function transpileCached(source: string, path: string, format: Modu
   try {
     return await transpileTo(file, source, path, format);
   } finally {
-    await rmdir(lock).catch(() => undefined);
+    await rm(lock, { recursive: true, force: true });
   }
 }
 
@@ -83,26 +83,43 @@ async function readCached(file: string): Promise<string | undefined> {
   }
 }
 
-/** Takes the lock (a directory: mkdir is atomic). A lock older than STALE_MS is left by a dead child. */
+/**
+ * Takes the lock: a directory (mkdir is atomic) holding a file named after the owner's pid, so a
+ * lock left by a process that died (a killed child) is taken over at once.
+ */
 async function acquire(directory: string, lock: string): Promise<boolean> {
   try {
     await mkdir(directory, { recursive: true });
     await mkdir(lock);
+    await writeFile(join(lock, String(process.pid)), '').catch(() => undefined);
     return true;
   } catch {
-    const age = await stat(lock).then((info) => Date.now() - info.mtimeMs, () => 0);
-    return age > STALE_MS;
+    return !(await held(lock));
   }
 }
 
-/** Waits for another process to write `file`; undefined if it gave up (lock gone, no file, or too long). */
+/** Whether a live process holds the lock (a lock just made, owner not yet written, counts as held). */
+async function held(lock: string): Promise<boolean> {
+  const owners = await readdir(lock).catch(() => undefined);
+  if (owners === undefined) return false;
+  const [owner] = owners;
+  if (owner === undefined) return Date.now() - (await stat(lock).then((info) => info.mtimeMs, () => 0)) < STALE_MS;
+  try {
+    process.kill(Number(owner), 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** Waits for another process to write `file`; undefined if it gave up (owner gone, or too long). */
 async function waitFor(file: string, lock: string): Promise<string | undefined> {
   const end = Date.now() + STALE_MS;
   while (Date.now() < end) {
     await new Promise((resolve) => setTimeout(resolve, 15));
     const written = await readCached(file);
     if (written !== undefined) return written;
-    if (!(await stat(lock).then(() => true, () => false))) return readCached(file);
+    if (!(await held(lock))) return readCached(file);
   }
   return undefined;
 }
