@@ -228,51 +228,50 @@ interface Breach {
   readonly used: number;
 }
 
-/** A call ran longer than the Limits plugin's `wallTime`; its child was stopped. */
-export class WallTimeLimitError extends ForklineError {
-  override readonly code = 'ERR_WALL_TIME_LIMIT';
+const mebibytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const milliseconds = (ms: number) => `${Math.round(ms)} ms`;
+
+/** A call breached a limit of the Limits plugin, and its child was stopped. */
+export abstract class LimitError extends ForklineError {
+  /** The limit, in ms or bytes. */
   readonly limit: number;
+  /** What was measured, in the same unit. */
   readonly used: number;
-  constructor(breach: Breach) {
+  protected constructor(breach: Breach, measured: string, limit: string, option: string) {
     super(
-      `Task ${describeTask(breach.task)} ran ${Math.round(breach.used)} ms, over its wall-time limit of ${breach.limit} ms; its child was stopped. ` +
-        'Raise Limits({ wallTime }) or make the call do less.',
+      `Task ${describeTask(breach.task)} ${measured}, over its ${limit}; its child was stopped. ` +
+        `Raise Limits({ ${option} }) or make the call do less.`,
     );
     this.limit = breach.limit;
     this.used = breach.used;
+  }
+}
+
+LimitError.prototype.name = 'LimitError';
+
+/** A call ran longer than `Limits({ wallTime })`. */
+export class WallTimeLimitError extends LimitError {
+  override readonly code = 'ERR_WALL_TIME_LIMIT';
+  constructor(breach: Breach) {
+    super(breach, `ran ${milliseconds(breach.used)}`, `wall-time limit of ${milliseconds(breach.limit)}`, 'wallTime');
   }
 }
 WallTimeLimitError.prototype.name = 'WallTimeLimitError';
 
-/** A call used more CPU time than the Limits plugin's `cpuTime`; its child was stopped. */
-export class CpuTimeLimitError extends ForklineError {
+/** A call used more CPU time than `Limits({ cpuTime })`. */
+export class CpuTimeLimitError extends LimitError {
   override readonly code = 'ERR_CPU_TIME_LIMIT';
-  readonly limit: number;
-  readonly used: number;
   constructor(breach: Breach) {
-    super(
-      `Task ${describeTask(breach.task)} used ${Math.round(breach.used)} ms of CPU, over its limit of ${breach.limit} ms; its child was stopped. ` +
-        'Raise Limits({ cpuTime }) or make the call do less.',
-    );
-    this.limit = breach.limit;
-    this.used = breach.used;
+    super(breach, `used ${milliseconds(breach.used)} of CPU`, `CPU-time limit of ${milliseconds(breach.limit)}`, 'cpuTime');
   }
 }
 CpuTimeLimitError.prototype.name = 'CpuTimeLimitError';
 
-/** A call's child grew past the Limits plugin's `memory` (resident set size); it was stopped. */
-export class MemoryLimitError extends ForklineError {
+/** A call grew its child's resident memory (Node's own ~40 MiB included) past `Limits({ memory })`. */
+export class MemoryLimitError extends LimitError {
   override readonly code = 'ERR_MEMORY_LIMIT';
-  readonly limit: number;
-  readonly used: number;
   constructor(breach: Breach) {
-    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-    super(
-      `Task ${describeTask(breach.task)} grew its child to ${mb(breach.used)} resident, over its memory limit of ${mb(breach.limit)}; the child was stopped. ` +
-        "Raise Limits({ memory }) (it counts the whole child, Node's own ~40 MiB included) or use less memory.",
-    );
-    this.limit = breach.limit;
-    this.used = breach.used;
+    super(breach, `grew its child to ${mebibytes(breach.used)} resident`, `memory limit of ${mebibytes(breach.limit)}`, 'memory');
   }
 }
 MemoryLimitError.prototype.name = 'MemoryLimitError';

@@ -38,6 +38,7 @@ export {
   CommCloseRequestError,
   CommClosedError,
   CommResponseError,
+  LimitError,
   WallTimeLimitError,
   CpuTimeLimitError,
   MemoryLimitError,

@@ -3,7 +3,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { taskModule, taskRef, type TaskFunction, type TaskModule } from 'forkline';
+import { Scheduler, taskModule, taskRef, type TaskFunction, type TaskModule } from 'forkline';
 
 export function fixture(file: string): URL {
   return new URL(`./fixtures/${file}`, import.meta.url);
@@ -50,3 +50,9 @@ export function isAlive(pid: number): boolean {
 export async function expectNoChildren(): Promise<void> {
   await eventually(() => childPids().length === 0, `children to exit (left: ${childPids().join(', ')})`);
 }
+
+/** The two kinds of scheduler, for tests that must hold on both: `describe.each(schedulerKinds)`. */
+export const schedulerKinds = [
+  ['processes', () => Scheduler.withProcesses(1)],
+  ['sequential', () => Scheduler.withSequential()],
+] as const;

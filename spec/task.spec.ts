@@ -18,17 +18,13 @@ import type * as CallShape from './fixtures/call-shape.ts';
 import type * as Failures from './fixtures/failures.ts';
 import type * as Math from './fixtures/math.ts';
 import type * as SideEffect from './fixtures/side-effect.ts';
-import { eventually, expectNoChildren, fixture, fixtureModule } from './helpers.js';
+import { eventually, expectNoChildren, fixture, fixtureModule, schedulerKinds } from './helpers.js';
 
 const math = fixtureModule<typeof Math>('math.ts');
 const failures = fixtureModule<typeof Failures>('failures.ts');
 const shape = fixtureModule<typeof CallShape>('call-shape.ts');
 const sideEffect = fixtureModule<typeof SideEffect>('side-effect.ts');
 
-const kinds = [
-  ['processes', () => Scheduler.withProcesses(1)],
-  ['sequential', () => Scheduler.withSequential()],
-] as const;
 
 const TASK_EVENTS = ['submitted', 'done', 'result', 'exception', 'cancelled'] as const;
 
@@ -51,7 +47,7 @@ beforeEach(() => (scratch = mkdtempSync(join(tmpdir(), 'forkline-task-'))));
 afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 afterEach(expectNoChildren);
 
-describe.each(kinds)('futures on %s', (_kind, make) => {
+describe.each(schedulerKinds)('futures on %s', (_kind, make) => {
   test('await gives the result; state goes queued, running, fulfilled', async () => {
     const scheduler = make();
     const sleep = scheduler.task(math.sleep);
@@ -173,7 +169,7 @@ describe.each(kinds)('futures on %s', (_kind, make) => {
   });
 });
 
-describe.each(kinds)('plugins on %s', (_kind, make) => {
+describe.each(schedulerKinds)('plugins on %s', (_kind, make) => {
   test('preSubmit can rewrite the arguments; events and the future see the rewritten call', async () => {
     const scheduler = make();
     const add = scheduler.task(math.add, { plugins: [rewriting('tenfold', (call) => ({ ...call, args: call.args.map((n) => (n as number) * 10) }))] });

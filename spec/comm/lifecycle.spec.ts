@@ -1,17 +1,13 @@
 import { Comm, Scheduler } from 'forkline';
 import type * as CommTasks from '../fixtures/comm.ts';
-import { expectNoChildren, fixtureModule } from '../helpers.js';
+import { expectNoChildren, fixtureModule, schedulerKinds } from '../helpers.js';
 
 const tasks = fixtureModule<typeof CommTasks>('comm.ts');
 
 afterEach(expectNoChildren);
 
-const kinds = [
-  ['processes', () => Scheduler.withProcesses(1)],
-  ['sequential', () => Scheduler.withSequential()],
-] as const;
 
-describe.each(kinds)('comm lifecycle on %s', (_kind, make) => {
+describe.each(schedulerKinds)('comm lifecycle on %s', (_kind, make) => {
   test('a task that throws inside open() still closes the comm before its exception (amltk sent no CLOSE)', async () => {
     const scheduler = make();
     const task = scheduler.task(tasks.throwInsideOpen, { plugins: [Comm.Plugin()] });

@@ -1,18 +1,14 @@
 import { inspect } from 'node:util';
 import { Comm, CommMsg, InjectionConflictError, Limiter, Scheduler, type Plugin } from 'forkline';
 import type * as CommTasks from '../fixtures/comm.ts';
-import { expectNoChildren, fixtureModule } from '../helpers.js';
+import { expectNoChildren, fixtureModule, schedulerKinds } from '../helpers.js';
 
 const tasks = fixtureModule<typeof CommTasks>('comm.ts');
 
 afterEach(expectNoChildren);
 
-const kinds = [
-  ['processes', () => Scheduler.withProcesses(1)],
-  ['sequential', () => Scheduler.withSequential()],
-] as const;
 
-describe.each(kinds)('Comm plugin on %s', (_kind, make) => {
+describe.each(schedulerKinds)('Comm plugin on %s', (_kind, make) => {
   test('a streaming task: open, every message in order, close, then done and result', async () => {
     const scheduler = make();
     const task = scheduler.task(tasks.stream, { plugins: [Comm.Plugin()] });

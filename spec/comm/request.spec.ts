@@ -1,17 +1,13 @@
-import { Comm, ExitCode, Scheduler } from 'forkline';
+import { Comm, ExitCode } from 'forkline';
 import type * as CommTasks from '../fixtures/comm.ts';
-import { expectNoChildren, fixtureModule } from '../helpers.js';
+import { expectNoChildren, fixtureModule, schedulerKinds } from '../helpers.js';
 
 const tasks = fixtureModule<typeof CommTasks>('comm.ts');
 
 afterEach(expectNoChildren);
 
-const kinds = [
-  ['processes', () => Scheduler.withProcesses(1)],
-  ['sequential', () => Scheduler.withSequential()],
-] as const;
 
-describe.each(kinds)('comm.request() on %s', (_kind, make) => {
+describe.each(schedulerKinds)('comm.request() on %s', (_kind, make) => {
   test('resolves to the host handler’s answer (in sequential mode too: amltk deadlocked)', async () => {
     const scheduler = make();
     const task = scheduler.task(tasks.askOnce, { plugins: [Comm.Plugin()] });

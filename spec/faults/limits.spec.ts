@@ -74,7 +74,7 @@ describe('Limits', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(MemoryLimitError);
     expect((errors[0] as MemoryLimitError).used).toBeGreaterThan(200 * 2 ** 20);
-    expect((errors[0] as Error).message).toMatch(/over its memory limit of 200 MiB; the child was stopped/);
+    expect((errors[0] as Error).message).toMatch(/over its memory limit of 200 MiB; its child was stopped/);
     expect(allocate.eventCounts).toEqual({ submitted: 1, 'limit-memory': 1, done: 1, exception: 1 });
   });
 

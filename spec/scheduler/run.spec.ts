@@ -10,7 +10,7 @@ import {
 } from 'forkline';
 import type * as Math from '../fixtures/math.ts';
 import type * as Failures from '../fixtures/failures.ts';
-import { expectNoChildren, fixtureModule } from '../helpers.js';
+import { expectNoChildren, fixtureModule, schedulerKinds } from '../helpers.js';
 
 const math = fixtureModule<typeof Math>('math.ts');
 const failures = fixtureModule<typeof Failures>('failures.ts');
@@ -41,14 +41,10 @@ function record(scheduler: Scheduler, ...tasks: AnyTask[]): string[] {
   return order;
 }
 
-const kinds = [
-  ['processes', () => Scheduler.withProcesses(1)],
-  ['sequential', () => Scheduler.withSequential()],
-] as const;
 
 afterEach(expectNoChildren);
 
-describe.each(kinds)('a run on %s', (_kind, make) => {
+describe.each(schedulerKinds)('a run on %s', (_kind, make) => {
   test('one successful call emits the reference order, scheduler before task', async () => {
     const scheduler = make();
     const add = scheduler.task(math.add);
