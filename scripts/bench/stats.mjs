@@ -1,0 +1,122 @@
+/**
+ * Shared helpers of the benchmarks: statistics, the results table, the results file, and small
+ * utilities (timers, payloads, waiting for child processes).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Sorted copy of `values` (numbers). */
+function sorted(values) {
+  return [...values].sort((a, b) => a - b);
+}
+
+/** The median of `values`; NaN when empty. */
+export function median(values) {
+  if (values.length === 0) return Number.NaN;
+  const s = sorted(values);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** The `p`-th percentile (0–100) by nearest rank; NaN when empty. */
+export function percentile(values, p) {
+  if (values.length === 0) return Number.NaN;
+  const s = sorted(values);
+  const rank = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+  return s[rank];
+}
+
+/** Events per second for `count` events in `ms` milliseconds. */
+export function perSecond(count, ms) {
+  return (count * 1000) / ms;
+}
+
+/** The better (larger for 'higher', smaller for 'lower') of the given numbers, ignoring non-numbers. */
+export function best(values, better = 'higher') {
+  const numbers = values.filter((value) => typeof value === 'number' && Number.isFinite(value));
+  if (numbers.length === 0) return undefined;
+  return better === 'higher' ? Math.max(...numbers) : Math.min(...numbers);
+}
+
+/** Rounds for the results file: 3 significant digits for small numbers, integers for large. */
+export function round(value) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return value ?? null;
+  if (Math.abs(value) >= 100) return Math.round(value);
+  return Number(value.toPrecision(3));
+}
+
+/** A number as the table prints it. */
+export function format(value) {
+  if (value === undefined || value === null) return '–';
+  if (typeof value !== 'number') return String(value);
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en');
+  if (Math.abs(value) >= 100) return value.toFixed(0);
+  if (Math.abs(value) >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+/**
+ * A case of the results: `forkline` and `baselines` in `unit`; `ratio_vs_raw` is forkline / raw
+ * (so above 1 is better for 'higher' units and below 1 is better for 'lower' ones), unless the
+ * case computes its own. `target` says what the issue asks, `met` whether it was reached.
+ */
+export function makeCase({ group, name, unit, better, forkline, baselines, ratio, target, met, notes }) {
+  const raw = baselines.raw;
+  const ratioVsRaw = ratio !== undefined ? ratio : typeof raw === 'number' && raw !== 0 && typeof forkline === 'number' ? forkline / raw : null;
+  return {
+    group,
+    name,
+    unit,
+    better,
+    forkline: round(forkline),
+    baselines: Object.fromEntries(Object.entries(baselines).map(([key, value]) => [key, round(value)])),
+    ratio_vs_raw: ratioVsRaw === null ? null : Number(ratioVsRaw.toFixed(3)),
+    ...(target === undefined ? {} : { target }),
+    ...(met === undefined ? {} : { met }),
+    ...(notes === undefined ? {} : { notes }),
+  };
+}
+
+/** Prints `cases` as a table; baselines become columns in order of first appearance. */
+export function printTable(cases, out = process.stdout) {
+  const baselineKeys = [];
+  for (const item of cases) for (const key of Object.keys(item.baselines)) if (!baselineKeys.includes(key)) baselineKeys.push(key);
+  const header = ['case', 'unit', 'forkline', ...baselineKeys, 'vs raw', 'target', 'met'];
+  const rows = cases.map((item) => [
+    item.name,
+    item.unit,
+    format(item.forkline),
+    ...baselineKeys.map((key) => format(item.baselines[key])),
+    item.ratio_vs_raw === null ? '–' : `${item.ratio_vs_raw.toFixed(2)}×`,
+    item.target ?? '',
+    item.met === undefined ? '' : item.met ? 'yes' : 'NO',
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells) => `| ${cells.map((cell, column) => (column < 2 || column >= cells.length - 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+  out.write(`${line(header)}\n`);
+  out.write(`|${widths.map((width, column) => (column < 2 || column >= widths.length - 2 ? `-${'-'.repeat(width)}-` : `-${'-'.repeat(width)}:`)).join('|')}|\n`);
+  for (const row of rows) out.write(`${line(row)}\n`);
+}
+
+/** Writes the results file, creating its folder. */
+export function writeResults(path, results) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Logs progress to stderr, so stdout keeps only the table. */
+export function note(...parts) {
+  process.stderr.write(`  ${parts.join(' ')}\n`);
+}
+
+/** Resolves once `child` exited (at once if it already has). */
+export function exited(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
