@@ -57,11 +57,14 @@ export function format(value) {
 }
 
 /**
- * A case of the results: `forkline` and `baselines` in `unit`; `ratio_vs_raw` is forkline / raw
- * (so above 1 is better for 'higher' units and below 1 is better for 'lower' ones), unless the
- * case computes its own. `target` says what the issue asks, `met` whether it was reached.
+ * A case of the results: `forkline` and `baselines` in `unit`. `ratio_vs_raw` is forkline / raw
+ * (above 1 is better for 'higher' units, below 1 for 'lower' ones), unless the case gives its own.
+ * `raw` is the issue's baseline: a hand-written fork pool with fork()'s default 'json', or the
+ * faster serialization where the issue says so. `sameSerialization` is the raw figure with the
+ * serialization of this forkline row, when that differs: the cost of forkline over the same wire
+ * format. `target` says what the issue asks, `met` whether it was reached.
  */
-export function makeCase({ group, name, unit, better, forkline, baselines, ratio, target, met, notes }) {
+export function makeCase({ group, name, unit, better, forkline, baselines, ratio, sameSerialization, target, met, notes }) {
   const raw = baselines.raw;
   const ratioVsRaw = ratio !== undefined ? ratio : typeof raw === 'number' && raw !== 0 && typeof forkline === 'number' ? forkline / raw : null;
   return {
@@ -72,30 +75,39 @@ export function makeCase({ group, name, unit, better, forkline, baselines, ratio
     forkline: round(forkline),
     baselines: Object.fromEntries(Object.entries(baselines).map(([key, value]) => [key, round(value)])),
     ratio_vs_raw: ratioVsRaw === null ? null : Number(ratioVsRaw.toFixed(3)),
+    ...(sameSerialization === undefined ? {} : { ratio_vs_raw_same_serialization: Number((forkline / sameSerialization).toFixed(3)) }),
     ...(target === undefined ? {} : { target }),
     ...(met === undefined ? {} : { met }),
     ...(notes === undefined ? {} : { notes }),
   };
 }
 
-/** Prints `cases` as a table; baselines become columns in order of first appearance. */
+/** Baselines with a column of their own; the others go into the last column. */
+const COLUMNS = ['raw', 'workerpool', 'tinypool', 'piscina'];
+
+/** Prints `cases` as a (markdown) table. */
 export function printTable(cases, out = process.stdout) {
-  const baselineKeys = [];
-  for (const item of cases) for (const key of Object.keys(item.baselines)) if (!baselineKeys.includes(key)) baselineKeys.push(key);
-  const header = ['case', 'unit', 'forkline', ...baselineKeys, 'vs raw', 'target', 'met'];
+  const columns = COLUMNS.filter((key) => cases.some((item) => key in item.baselines));
+  const header = ['case', 'unit', 'forkline', ...columns, 'vs raw', 'same ser.', 'target', 'met', 'other baselines'];
   const rows = cases.map((item) => [
     item.name,
     item.unit,
     format(item.forkline),
-    ...baselineKeys.map((key) => format(item.baselines[key])),
+    ...columns.map((key) => format(item.baselines[key])),
     item.ratio_vs_raw === null ? '–' : `${item.ratio_vs_raw.toFixed(2)}×`,
+    item.ratio_vs_raw_same_serialization === undefined ? '' : `${item.ratio_vs_raw_same_serialization.toFixed(2)}×`,
     item.target ?? '',
     item.met === undefined ? '' : item.met ? 'yes' : 'NO',
+    Object.entries(item.baselines)
+      .filter(([key]) => !COLUMNS.includes(key))
+      .map(([key, value]) => `${key.replaceAll('_', ' ')} ${format(value)}`)
+      .join('; '),
   ]);
+  const numeric = (column) => column >= 2 && column < 2 + 1 + columns.length + 2;
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells) => `| ${cells.map((cell, column) => (column < 2 || column >= cells.length - 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+  const line = (cells) => `| ${cells.map((cell, column) => (numeric(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join(' | ')} |`;
   out.write(`${line(header)}\n`);
-  out.write(`|${widths.map((width, column) => (column < 2 || column >= widths.length - 2 ? `-${'-'.repeat(width)}-` : `-${'-'.repeat(width)}:`)).join('|')}|\n`);
+  out.write(`|${widths.map((width, column) => (numeric(column) ? `-${'-'.repeat(width)}:` : `-${'-'.repeat(width)}-`)).join('|')}|\n`);
   for (const row of rows) out.write(`${line(row)}\n`);
 }
 
