@@ -76,7 +76,7 @@ export default async function comm({ quick }) {
     bySerialization[serialization] = await measure(serialization, kinds, quick, reps);
   }
   const cases = [];
-  const label = (serialization) => `forkline ${serialization}${serialization === 'advanced' ? ' (default)' : ''}`;
+  const label = (serialization) => `${serialization}${serialization === 'advanced' ? ' (default)' : ''}`;
   // Small and 10 KB: the issue's baseline is process.send with fork()'s default 'json'.
   for (const kind of ['small', '10kb']) {
     const raw = bySerialization.json[kind].raw;
@@ -85,7 +85,7 @@ export default async function comm({ quick }) {
       cases.push(
         makeCase({
           group: 'comm',
-          name: `comm one-way ${PAYLOADS[kind]}, ${label(serialization)}`,
+          name: `comm ${PAYLOADS[kind]}, ${label(serialization)}`,
           unit: 'msg/s',
           better: 'higher',
           forkline,
@@ -107,7 +107,7 @@ export default async function comm({ quick }) {
       cases.push(
         makeCase({
           group: 'comm',
-          name: `comm one-way ${PAYLOADS[kind]}, ${label(serialization)}`,
+          name: `comm ${PAYLOADS[kind]}, ${label(serialization)}`,
           unit: 'msg/s',
           better: 'higher',
           forkline,

@@ -35,7 +35,7 @@ export function batcher(task) {
   let remaining = 0;
   let wake;
   task.on('result', () => {
-    if (--remaining === 0) wake();
+    if (remaining > 0 && --remaining === 0) wake();
   });
   return (n, argOf = (i) => i) =>
     new Promise((resolve) => {
@@ -43,6 +43,35 @@ export function batcher(task) {
       remaining = n;
       wake = () => resolve(performance.now() - started);
       for (let i = 0; i < n; i++) task.submit(argOf(i));
+    });
+}
+
+/**
+ * Like `batcher`, but the way amltk's examples feed a task: a window of `inFlight` calls submitted
+ * up front, and one more submitted from each 'result' handler until n. Resolves to the ms taken.
+ */
+export function refiller(task, inFlight) {
+  let submitted = 0;
+  let done = 0;
+  let total = 0;
+  let wake;
+  task.on('result', () => {
+    if (total === 0) return;
+    done++;
+    if (submitted < total) task.submit(submitted++);
+    else if (done === total) {
+      total = 0;
+      wake();
+    }
+  });
+  return (n) =>
+    new Promise((resolve) => {
+      const started = performance.now();
+      submitted = 0;
+      done = 0;
+      total = n;
+      wake = () => resolve(performance.now() - started);
+      while (submitted < Math.min(n, inFlight)) task.submit(submitted++);
     });
 }
 

@@ -2,7 +2,8 @@
  * Shared helpers of the benchmarks: statistics, the results table, the results file, and small
  * utilities (timers, payloads, waiting for child processes).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Sorted copy of `values` (numbers). */
@@ -131,4 +132,26 @@ export function note(...parts) {
 export function exited(child) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** The pids of this process's children (Linux), for pinning; empty where /proc cannot tell. */
+export function childPids() {
+  try {
+    return readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Pins `pid` (all its threads) to the CPUs in `cpuList` ('0', '1', '0,1') with taskset; returns
+ * false where that is not possible (no taskset, not Linux).
+ */
+export function pin(pid, cpuList) {
+  try {
+    execFileSync('taskset', ['-acp', cpuList, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -7,7 +7,7 @@ import Piscina from 'piscina';
 import { Tinypool } from 'tinypool';
 import workerpool from 'workerpool';
 import { RawPool } from './raw-pool.mjs';
-import { batcher, tasks, withScheduler } from './session.mjs';
+import { batcher, refiller, tasks, withScheduler } from './session.mjs';
 import { makeCase, median, note, perSecond } from './stats.mjs';
 
 const CHILDREN = 2;
@@ -31,13 +31,15 @@ async function forklineAndRaw(serialization, n, reps) {
   try {
     return await withScheduler(CHILDREN, { serialization }, async (scheduler) => {
       const batch = batcher(scheduler.task(tasks.noop));
+      const refill = refiller(scheduler.task(tasks.noop), 32 * CHILDREN);
       const measures = {
         forkline: (count) => batch(count),
+        forkline_refill: (count) => refill(count),
         raw: (count) => pool.throughput(count, 32),
         raw_1_in_flight: (count) => pool.throughput(Math.ceil(count / 4), 1).then((ms) => (ms * count) / Math.ceil(count / 4)),
       };
       for (const measure of Object.values(measures)) await measure(Math.min(n, 5000));
-      const rates = { forkline: [], raw: [], raw_1_in_flight: [] };
+      const rates = { forkline: [], forkline_refill: [], raw: [], raw_1_in_flight: [] };
       for (let rep = 0; rep < reps; rep++) {
         for (const [name, measure] of Object.entries(measures)) rates[name].push(perSecond(n, await measure(n)));
       }
@@ -106,12 +108,16 @@ export default async function throughput({ quick }) {
   }
   // The issue's baseline is the raw pool with fork()'s default 'json'.
   const raw = measured.json.raw;
-  return ['json', 'advanced'].map((serialization) => {
-    const { forkline } = measured[serialization];
+  const patterns = {
+    forkline: 'all at once',
+    forkline_refill: "refilled from 'result'",
+  };
+  return Object.entries(patterns).flatMap(([pattern, how]) => ['json', 'advanced'].map((serialization) => {
+    const forkline = measured[serialization][pattern];
     const vsWorkerpool = forkline / libraries.workerpool;
     return makeCase({
       group: 'throughput',
-      name: `tiny tasks, forkline ${serialization}${serialization === 'advanced' ? ' (default)' : ''}`,
+      name: `tiny tasks, ${serialization}${serialization === 'advanced' ? ' (default)' : ''}, ${how}`,
       unit: 'tasks/s',
       better: 'higher',
       forkline,
@@ -120,5 +126,5 @@ export default async function throughput({ quick }) {
       target: `≥1.0× raw json (32 in flight), ≥3× workerpool (${vsWorkerpool.toFixed(1)}×)`,
       met: forkline / raw >= 1 && vsWorkerpool >= 3,
     });
-  });
+  }));
 }
