@@ -35,3 +35,17 @@ export async function roundtrip(n, { comm }) {
   });
   return latencies;
 }
+
+/** As `stream`, but awaiting only every 256th send (for scripts/bench/frames.mjs). */
+export async function streamUnawaited(n, kind, { comm }) {
+  const data = payload(kind);
+  await comm.open(async () => {
+    let sent;
+    for (let i = 0; i < n; i++) {
+      sent = comm.send(data);
+      if (i % 256 === 255) await sent;
+    }
+    await sent;
+  });
+  return n;
+}
