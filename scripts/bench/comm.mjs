@@ -13,7 +13,7 @@ import { makeCase, median, note, perSecond } from './stats.mjs';
 /** Messages per timed stream, by payload kind. */
 function counts(quick) {
   return quick
-    ? { small: 50_000, '10kb': 10_000, '1mb-string': 100, '1mb-binary': 100 }
+    ? { small: 50_000, '10kb': 5_000, '1mb-string': 60, '1mb-binary': 60 }
     : { small: 200_000, '10kb': 40_000, '1mb-string': 400, '1mb-binary': 400 };
 }
 

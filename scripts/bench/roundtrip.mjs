@@ -12,7 +12,8 @@
 import { Comm } from 'forkline';
 import { RawPool } from './raw-pool.mjs';
 import { tasks, withScheduler } from './session.mjs';
-import { childPids, makeCase, median, note, percentile, pin } from './stats.mjs';
+import { availableParallelism } from 'node:os';
+import { affinity, childPids, makeCase, median, note, percentile, pin } from './stats.mjs';
 
 /**
  * Latencies (ms) of `chunks` × `n` round trips each way, forkline and raw taking turns chunk by
@@ -28,14 +29,16 @@ async function measure(serialization, n, chunks) {
       });
       const runs = { forkline: (count) => task.submit(count), raw: (count) => pool.roundtrip(count) };
       for (const run of Object.values(runs)) await run(n);
-      const pinned = pin(process.pid, '0') && childPids().every((pid) => pin(pid, '1'));
+      const original = availableParallelism() >= 2 ? affinity(process.pid) : undefined;
+      const pinned = original !== undefined && pin(process.pid, '0') && childPids().every((pid) => pin(pid, '1'));
       const latencies = { forkline: [], raw: [], pinned };
       try {
         for (let chunk = 0; chunk < chunks; chunk++) {
           for (const [name, run] of Object.entries(runs)) latencies[name].push(...(await run(n)));
         }
       } finally {
-        for (const pid of [process.pid, ...childPids()]) pin(pid, '0-1023');
+        // Children forked later inherit the host's affinity: put it back as it was.
+        if (original !== undefined) for (const pid of [process.pid, ...childPids()]) pin(pid, original);
       }
       return latencies;
     });

@@ -143,6 +143,15 @@ export function childPids() {
   }
 }
 
+/** The CPU list `pid` may run on ('0,1', '0-3'), or undefined where taskset cannot tell. */
+export function affinity(pid) {
+  try {
+    return /list:\s*(\S+)/.exec(execFileSync('taskset', ['-cp', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Pins `pid` (all its threads) to the CPUs in `cpuList` ('0', '1', '0,1') with taskset; returns
  * false where that is not possible (no taskset, not Linux).

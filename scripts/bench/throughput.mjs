@@ -90,7 +90,7 @@ async function piscinaRate(n, reps) {
 }
 
 export default async function throughput({ quick }) {
-  const n = quick ? 50_000 : 200_000;
+  const n = quick ? 40_000 : 200_000;
   const libraryN = quick ? 10_000 : 40_000;
   const reps = quick ? 3 : 5;
   const libraryReps = quick ? 2 : 5;
