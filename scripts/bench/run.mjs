@@ -13,7 +13,7 @@ import rss from './rss.mjs';
 import scaling from './scaling.mjs';
 import startup from './startup.mjs';
 import throughput from './throughput.mjs';
-import { note, printTable, writeResults } from './stats.mjs';
+import { foreignLoad, note, printTable, writeResults } from './stats.mjs';
 
 const GROUPS = { throughput, comm, roundtrip, scaling, startup, rss };
 
@@ -42,19 +42,30 @@ const meta = {
 process.stderr.write(`forkline bench${quick ? ' --quick' : ''}: ${selected.join(', ')} (load average ${meta.loadavg_before.join(', ')})\n`);
 const cases = [];
 const seconds = {};
+const otherLoad = {};
 for (const name of selected) {
   const groupStarted = performance.now();
+  const load = foreignLoad();
   cases.push(...(await GROUPS[name]({ quick })));
   seconds[name] = Number(((performance.now() - groupStarted) / 1000).toFixed(1));
-  note(`${name}: ${seconds[name]} s`);
+  const other = load();
+  if (other !== undefined) otherLoad[name] = Number(other.toFixed(2));
+  note(`${name}: ${seconds[name]} s${other === undefined ? '' : `, other processes used ${other.toFixed(2)} CPUs meanwhile`}`);
 }
 meta.seconds = { ...seconds, total: Number(((performance.now() - started) / 1000).toFixed(1)) };
+// CPUs' worth of time that processes outside the benchmark used during each group: anything
+// well above 0 on a 2-CPU machine means that group's figures were measured on a busy machine.
+meta.other_load_cpus = otherLoad;
 meta.loadavg_after = loadavg().map((value) => Number(value.toFixed(2)));
 
 process.stdout.write('\n');
 printTable(cases);
 for (const item of cases) if (item.notes) process.stdout.write(`  ${item.name}: ${item.notes}\n`);
 const missed = cases.filter((item) => item.met === false).map((item) => item.name);
+const busy = Object.entries(otherLoad).filter(([, cpus]) => cpus >= 0.25);
+if (busy.length > 0) {
+  process.stdout.write(`  Other processes were busy during: ${busy.map(([name, cpus]) => `${name} (${cpus} CPUs)`).join(', ')}; take those figures with care.\n`);
+}
 process.stdout.write(`\n${cases.filter((item) => item.met === true).length} targets met, ${missed.length} missed${missed.length ? `: ${missed.join('; ')}` : ''}. ${meta.seconds.total} s.\n`);
 writeResults(out, { meta, cases });
 process.stdout.write(`Results: ${out}\n`);

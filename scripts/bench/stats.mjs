@@ -164,3 +164,36 @@ export function pin(pid, cpuList) {
     return false;
   }
 }
+
+/** Busy and total CPU time of the machine and of this process with its reaped children (Linux), in clock ticks. */
+function cpuTicks() {
+  const machine = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user).
+  const busy = machine[0] + machine[1] + machine[2] + machine[5] + machine[6] + machine[7];
+  // Fields after the command name: utime, stime, cutime, cstime are the 12th to 15th.
+  const self = readFileSync('/proc/self/stat', 'utf8');
+  const fields = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number);
+  const ours = fields[11] + fields[12] + fields[13] + fields[14];
+  return { busy, ours };
+}
+
+/**
+ * Starts measuring how much CPU other processes on the machine use; the returned function gives
+ * their average load in cores since then (undefined where /proc is missing). Our own children
+ * count as ours once reaped, so call it after the group's pools have shut down.
+ */
+export function foreignLoad() {
+  let start;
+  try {
+    start = cpuTicks();
+  } catch {
+    return () => undefined;
+  }
+  const started = performance.now();
+  return () => {
+    const end = cpuTicks();
+    const seconds = (performance.now() - started) / 1000;
+    const ticksPerSecond = 100;
+    return Math.max(0, (end.busy - start.busy - (end.ours - start.ours)) / ticksPerSecond / seconds);
+  };
+}
