@@ -38,7 +38,7 @@ async function forklineAndRaw(serialization, n, reps) {
         raw: (count) => pool.throughput(count, 32),
         raw_1_in_flight: (count) => pool.throughput(Math.ceil(count / 4), 1).then((ms) => (ms * count) / Math.ceil(count / 4)),
       };
-      for (const measure of Object.values(measures)) await measure(Math.min(n, 5000));
+      for (const measure of Object.values(measures)) await measure(Math.min(n, 20_000));
       const rates = { forkline: [], forkline_refill: [], raw: [], raw_1_in_flight: [] };
       for (let rep = 0; rep < reps; rep++) {
         for (const [name, measure] of Object.entries(measures)) rates[name].push(perSecond(n, await measure(n)));
