@@ -1,0 +1,96 @@
+/**
+ * First-task latency from a cold scheduler: from `Scheduler.withProcesses(1)` and `run()` to the
+ * first result, for a JS task module and for the same module in TypeScript, with the transpile
+ * cache warm (the steady state) and cold (a fresh FORKLINE_CACHE_DIR: the first run on a machine).
+ * Baseline: fork a plain JS child that imports the JS module and time its first message.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Scheduler, taskRef } from 'forkline';
+import { exited, makeCase, median, note } from './stats.mjs';
+
+const JS = taskRef(new URL('./tasks/startup.mjs', import.meta.url), 'greet');
+const TS = taskRef(new URL('./tasks/startup.ts', import.meta.url), 'greet');
+const RAW_CHILD = fileURLToPath(new URL('./tasks/raw-startup.mjs', import.meta.url));
+
+/** ms from a new scheduler to the first result of `ref`. */
+async function firstTask(ref, cacheDirectory) {
+  const started = performance.now();
+  const scheduler = Scheduler.withProcesses(1, cacheDirectory === undefined ? {} : { env: { ...process.env, FORKLINE_CACHE_DIR: cacheDirectory } });
+  const task = scheduler.task(ref);
+  let first;
+  scheduler.on('start', () => {
+    first = task.submit('bench');
+  });
+  const running = scheduler.run();
+  const value = await first;
+  const ms = performance.now() - started;
+  await running;
+  if (!value?.text) throw new Error('startup task returned nothing');
+  return ms;
+}
+
+/** ms from fork() to the child's first message. */
+async function rawFirstMessage() {
+  const started = performance.now();
+  const child = fork(RAW_CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise((resolve) => child.once('message', resolve));
+  const ms = performance.now() - started;
+  await exited(child);
+  return ms;
+}
+
+export default async function startup({ quick }) {
+  const reps = quick ? 5 : 15;
+  const coldReps = quick ? 2 : 5;
+  const warmCache = mkdtempSync(join(tmpdir(), 'forkline-bench-cache-'));
+  const coldCaches = [];
+  try {
+    note('first task from a cold scheduler: warming up…');
+    await rawFirstMessage();
+    await firstTask(JS);
+    await firstTask(TS, warmCache);
+    const times = { raw: [], js: [], ts: [], tsCold: [] };
+    for (let rep = 0; rep < reps; rep++) {
+      times.raw.push(await rawFirstMessage());
+      times.js.push(await firstTask(JS));
+      times.ts.push(await firstTask(TS, warmCache));
+      if (rep < coldReps) {
+        const cold = mkdtempSync(join(tmpdir(), 'forkline-bench-cold-'));
+        coldCaches.push(cold);
+        times.tsCold.push(await firstTask(TS, cold));
+      }
+    }
+    const raw = median(times.raw);
+    const js = median(times.js);
+    const ts = median(times.ts);
+    const tsCold = median(times.tsCold);
+    return [
+      makeCase({ group: 'startup', name: 'first task, JS module', unit: 'ms', better: 'lower', forkline: js, baselines: { raw } }),
+      makeCase({
+        group: 'startup',
+        name: 'first task, TS module (transpile cache warm)',
+        unit: 'ms',
+        better: 'lower',
+        forkline: ts,
+        baselines: { raw, forkline_js: js },
+        target: `≤1.3× the JS module (${(ts / js).toFixed(2)}×)`,
+        met: ts / js <= 1.3,
+      }),
+      makeCase({
+        group: 'startup',
+        name: 'first task, TS module (transpile cache cold)',
+        unit: 'ms',
+        better: 'lower',
+        forkline: tsCold,
+        baselines: { raw, forkline_js: js },
+        notes: `${(tsCold / js).toFixed(2)}× the JS module: the first run on a machine loads typescript once`,
+      }),
+    ];
+  } finally {
+    for (const directory of [warmCache, ...coldCaches]) rmSync(directory, { recursive: true, force: true });
+  }
+}
