@@ -1,7 +1,8 @@
 /**
  * Internal: the comm traffic of a running future, for plugins that talk to the call (Comm).
  */
-import type { Future } from './future.js';
+import { futureState, type Future } from './future.js';
+import type { Executor, Job } from './pool/executor.js';
 import type { CommEnvelope } from './wire/protocol.js';
 import type { WireFormat } from './wire/serializable.js';
 
@@ -24,15 +25,13 @@ export interface FutureLink {
 }
 
 /** What a link needs from the executor running its call. */
-export interface LinkControl {
-  send(envelope: CommEnvelope): void;
-  terminate(error: Error): void;
-}
+export type LinkControl = Pick<Executor, 'sendComm' | 'terminate'>;
 
 /** The run's side of a link. */
 export class Link implements FutureLink {
   readonly format: WireFormat;
   readonly #control: LinkControl;
+  #job: Job | undefined;
   readonly #receivers = new Map<string, (envelope: CommEnvelope) => void>();
   #ending: ((reason: string) => void)[] | undefined;
   #started: ((pid: number | undefined) => void)[] | undefined;
@@ -56,7 +55,12 @@ export class Link implements FutureLink {
   }
 
   terminate(error: Error): void {
-    this.#control.terminate(error);
+    if (this.#job) this.#control.terminate(this.#job, error);
+  }
+
+  /** Binds the link to its call's job, once that exists. */
+  attach(job: Job): void {
+    this.#job = job;
   }
 
   onComm(comm: string, receive: (envelope: CommEnvelope) => void): () => void {
@@ -65,7 +69,7 @@ export class Link implements FutureLink {
   }
 
   send(envelope: CommEnvelope): void {
-    this.#control.send(envelope);
+    if (this.#job) this.#control.sendComm(this.#job, envelope);
   }
 
   onRunEnding(listener: (reason: string) => void): void {
@@ -82,12 +86,17 @@ export class Link implements FutureLink {
   }
 }
 
-const links = new WeakMap<Future, FutureLink>();
-
-export function linkFuture(future: Future, link: FutureLink): void {
-  links.set(future, link);
+/** Internal: what a run keeps on each future it submitted. */
+export interface CallState {
+  readonly job: Job;
+  /** Made only for tasks with plugins: nothing else talks to a running call. */
+  readonly link: Link | undefined;
+  /** Set when the call was submitted with an AbortSignal. */
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: (() => void) | undefined;
 }
 
+/** The link to a running call, for plugins; undefined for a future not submitted by a scheduler. */
 export function futureLink(future: Future): FutureLink | undefined {
-  return links.get(future);
+  return futureState<CallState>(future)?.link;
 }

@@ -15,11 +15,17 @@ export type Outcome<R> =
   | { readonly state: 'rejected'; readonly error: unknown }
   | { readonly state: 'cancelled'; readonly error: unknown };
 
-/** Internal: how the scheduler drives a future. */
-export interface FutureControl<R> {
-  start(): void;
-  settle(outcome: Outcome<R>): boolean;
+/** Internal: who can cancel a future (its run). */
+export interface FutureOwner {
+  cancel(future: Future<unknown>, reason: string): boolean;
 }
+
+/** Internal: drive a future. Assigned below, where the private fields are in reach. */
+export let startFuture: (future: Future<unknown>) => void;
+export let settleFuture: (future: Future<unknown>, outcome: Outcome<unknown>) => boolean;
+/** Internal: the run's per-call state (its job and comm link), kept on the future itself. */
+export let futureState: <T>(future: Future<unknown>) => T | undefined;
+export let setFutureState: (future: Future<unknown>, state: unknown) => void;
 
 export class Future<R = unknown> implements PromiseLike<R> {
   /** Unique within the process. */
@@ -34,21 +40,24 @@ export class Future<R = unknown> implements PromiseLike<R> {
   #promise: Promise<R> | undefined;
   #resolve: ((value: R) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
-  readonly #cancel: (future: Future<R>, reason: string) => boolean;
+  readonly #owner: FutureOwner;
+  #internal: unknown;
 
-  /** @internal Made by the scheduler; `control` receives the means to drive it. */
-  constructor(
-    id: number,
-    task: AnyTask,
-    call: SubmitCall,
-    cancel: (future: Future<R>, reason: string) => boolean,
-    control: (control: FutureControl<R>) => void,
-  ) {
+  static {
+    startFuture = (future) => future.#start();
+    settleFuture = (future, outcome) => future.#settle(outcome);
+    futureState = <T>(future: Future<unknown>) => future.#internal as T | undefined;
+    setFutureState = (future, state) => {
+      future.#internal = state;
+    };
+  }
+
+  /** @internal Made by the scheduler. */
+  constructor(id: number, task: AnyTask, call: SubmitCall, owner: FutureOwner) {
     this.id = id;
     this.task = task;
     this.call = call;
-    this.#cancel = cancel;
-    control({ start: () => this.#start(), settle: (outcome) => this.#settle(outcome) });
+    this.#owner = owner;
   }
 
   get state(): FutureState {
@@ -84,7 +93,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
    */
   cancel(reason = 'future.cancel() was called'): boolean {
     if (this.done()) return false;
-    return this.#cancel(this, reason);
+    return this.#owner.cancel(this as unknown as Future, reason);
   }
 
   then<A = R, B = never>(

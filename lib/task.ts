@@ -8,7 +8,7 @@ import { inspect } from 'node:util';
 import { Emitter, type Emitted, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from './events/emitter.js';
 import { InvalidOptionError } from './errors.js';
 import type { Future } from './future.js';
-import type { AnyPlugin, PluginEvents, PluginInjects, SubmitArgs, SubmitCall, TaskResult } from './plugin.js';
+import { NOTHING_INJECTED, type AnyPlugin, type PluginEvents, type PluginInjects, type SubmitArgs, type SubmitCall, type TaskResult } from './plugin.js';
 import type { TaskFunction, TaskRef } from './task-ref.js';
 import { renderTaskPanel } from './task-panel.js';
 
@@ -97,7 +97,7 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
   /** `submit()` with options, such as an AbortSignal. */
   submitWith(options: SubmitOptions, ...args: TaskArgs<F, P>): Future<TaskResult<F>> | undefined {
     this.#host.assertRunning(`${this.name}.submit()`);
-    let call: SubmitCall = { task: this.identity, args, inject: {} };
+    let call: SubmitCall = { task: this.identity, args, inject: NOTHING_INJECTED };
     for (const plugin of this.plugins) {
       if (!plugin.preSubmit) continue;
       const next = plugin.preSubmit(call, this);

@@ -33,7 +33,8 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     this.#context = context;
     const onAbort = () =>
       this.receive({ t: 'comm', kind: 'close-request', comm: id, data: `the call was cancelled (${String(context.signal.reason)})` });
-    context.signal.addEventListener('abort', onAbort, { once: true });
+    if (context.signal.aborted) onAbort();
+    else context.signal.addEventListener('abort', onAbort, { once: true });
     const detach = context.attachComm(id, this);
     // A task that returns or throws with the comm open still closes it: the host always sees comm-close.
     context.beforeSettle(() => {

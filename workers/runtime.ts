@@ -48,10 +48,20 @@ export interface RuntimeChannel {
   ready(): Promise<void>;
 }
 
+type TaskFunction = (...args: unknown[]) => unknown;
+
+/** A task the host defined: its name, and its function once loaded. */
+interface Defined {
+  readonly identity: TaskIdentity;
+  fn: TaskFunction | undefined;
+}
+
 interface ActiveRun {
   readonly envelope: RunEnvelope;
-  readonly abort: AbortController;
-  readonly cleanups: (() => void)[];
+  readonly task: TaskIdentity;
+  /** Made on first use: most calls are never cancelled and inject nothing that listens. */
+  abort: AbortController | undefined;
+  cleanups: (() => void)[] | undefined;
 }
 
 export class Runtime {
@@ -59,6 +69,7 @@ export class Runtime {
   readonly #format: WireFormat;
   readonly #injectors: ReadonlyMap<string, Injector>;
   readonly #comms = new Map<string, CommEndpoint>();
+  readonly #tasks = new Map<number, Defined>();
   #queue: RunEnvelope[] = [];
   #head = 0;
   #active: ActiveRun | undefined;
@@ -89,6 +100,9 @@ export class Runtime {
 
   receive(envelope: HostEnvelope): void {
     switch (envelope.t) {
+      case 'define':
+        this.#tasks.set(envelope.ref, { identity: envelope.task, fn: undefined });
+        return;
       case 'run':
         this.#queue.push(envelope);
         if (!this.#draining) void this.#drain();
@@ -105,8 +119,9 @@ export class Runtime {
   }
 
   #cancel(id: number, reason: string): void {
-    if (this.#active?.envelope.id === id) {
-      this.#active.abort.abort(reason);
+    const active = this.#active;
+    if (active?.envelope.id === id) {
+      (active.abort ??= new AbortController()).abort(reason);
       return;
     }
     const index = this.#queue.findIndex((run, at) => at >= this.#head && run.id === id);
@@ -140,13 +155,20 @@ export class Runtime {
 
   /** Runs one call; returns a promise only when the call is asynchronous. */
   #execute(envelope: RunEnvelope): Promise<void> | undefined {
-    const active: ActiveRun = { envelope, abort: new AbortController(), cleanups: [] };
+    const defined = this.#tasks.get(envelope.task);
+    const active: ActiveRun = {
+      envelope,
+      task: defined?.identity ?? { module: 'unknown', export: `task #${envelope.task}` },
+      abort: undefined,
+      cleanups: undefined,
+    };
     this.#active = active;
     setOutputLabel(envelope.label);
     let value: unknown;
     try {
-      const fn = cachedTask(envelope.task);
-      if (!fn) return this.#executeAfterLoad(active);
+      if (!defined) throw new TypeError(`forkline's child runtime got a call of task #${envelope.task}, which the host never defined; the host and child versions differ.`);
+      const fn = defined.fn;
+      if (!fn) return this.#executeAfterLoad(active, defined);
       this.#started(envelope);
       value = fn(...this.#argumentsOf(active));
     } catch (error) {
@@ -173,9 +195,9 @@ export class Runtime {
     this.#channel.flush();
   }
 
-  async #executeAfterLoad(active: ActiveRun): Promise<void> {
+  async #executeAfterLoad(active: ActiveRun, defined: Defined): Promise<void> {
     try {
-      const fn = await loadAndCache(active.envelope.task);
+      const fn = (defined.fn ??= await loadTask(defined.identity));
       this.#started(active.envelope);
       this.#settle(active, { value: await fn(...this.#argumentsOf(active)) });
     } catch (error) {
@@ -204,14 +226,16 @@ export class Runtime {
     const channel = this.#channel;
     return {
       id: active.envelope.id,
-      task: active.envelope.task,
+      task: active.task,
       format: this.#format,
-      signal: active.abort.signal,
+      get signal() {
+        return (active.abort ??= new AbortController()).signal;
+      },
       send: (envelope) => channel.push(envelope),
       flush: () => void channel.flush(),
       written: () => channel.drained(),
       ready: () => channel.ready(),
-      beforeSettle: (cleanup) => active.cleanups.push(cleanup),
+      beforeSettle: (cleanup) => (active.cleanups ??= []).push(cleanup),
       attachComm: (id, endpoint) => {
         this.#comms.set(id, endpoint);
         return () => this.#comms.delete(id);
@@ -220,7 +244,7 @@ export class Runtime {
   }
 
   #settle(active: ActiveRun, outcome: { value: unknown } | { error: unknown }): void {
-    for (const cleanup of active.cleanups) {
+    for (const cleanup of active.cleanups ?? []) {
       try {
         cleanup();
       } catch {
@@ -237,25 +261,13 @@ export class Runtime {
       return;
     }
     try {
-      assertSendable(outcome.value, this.#format, `Returning from ${active.envelope.task.export}()`, 'the return value');
+      assertSendable(outcome.value, this.#format, `Returning from ${active.task.export}()`, 'the return value');
     } catch (error) {
       this.#channel.push({ t: 'error', id, error: serializeError(error, this.#format.serialization) });
       return;
     }
     this.#channel.push({ t: 'result', id, value: outcome.value });
   }
-}
-
-const loaded = new Map<string, (...args: unknown[]) => unknown>();
-
-function cachedTask(task: TaskIdentity): ((...args: unknown[]) => unknown) | undefined {
-  return loaded.get(`${task.module}#${task.export}`);
-}
-
-async function loadAndCache(task: TaskIdentity): Promise<(...args: unknown[]) => unknown> {
-  const fn = await loadTask(task);
-  loaded.set(`${task.module}#${task.export}`, fn);
-  return fn;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

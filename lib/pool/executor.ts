@@ -1,30 +1,40 @@
 /**
  * What the scheduler asks of whatever runs its calls: a pool of children, or the host itself.
  */
-import type { Outcome } from '../future.js';
+import type { Future, Outcome } from '../future.js';
 import type { SubmitCall } from '../plugin.js';
 import type { CommEnvelope } from '../wire/protocol.js';
 
-/** One call handed to an executor. */
-export interface Job {
-  readonly id: number;
-  readonly call: SubmitCall;
-  /** Prefix for the child's output lines while this call runs, when output prefixing is on. */
-  readonly label: string | undefined;
-  /** Report when the call begins executing (costs an envelope; only when somebody watches). */
-  readonly notify: boolean;
-  readonly report: JobReport;
+/** Where an executor reports on jobs; one per run, shared by its jobs (no closures per call). */
+export interface JobSink {
+  /** The job was sent to a worker. */
+  dispatched(job: Job): void;
+  /** The call began executing, in process `pid` (undefined in the host). Only for `notify` jobs. */
+  started(job: Job, pid: number | undefined): void;
+  /** A comm envelope from the running call. */
+  comm(job: Job, envelope: CommEnvelope): void;
+  /** Called exactly once per job. */
+  settled(job: Job, outcome: Outcome<unknown>): void;
 }
 
-/** How an executor reports back on a job. `settled` is called exactly once. */
-export interface JobReport {
-  /** The job was sent to a worker. */
-  dispatched(): void;
-  /** The call began executing, in process `pid` (undefined in the host). Only for `notify` jobs. */
-  started(pid: number | undefined): void;
-  /** A comm envelope from the running call. */
-  comm(envelope: CommEnvelope): void;
-  settled(outcome: Outcome<unknown>): void;
+/** One call handed to an executor. */
+export class Job {
+  /** The executor's bookkeeping: which worker holds the job. */
+  holder: unknown = undefined;
+  /** The executor's bookkeeping: the job's index in a waiting line, or -1. */
+  position = -1;
+
+  constructor(
+    readonly id: number,
+    readonly future: Future,
+    readonly call: SubmitCall,
+    readonly sink: JobSink,
+    /** Prefix for the child's output lines while this call runs, when output prefixing is on. */
+    readonly label: string | undefined,
+  ) {}
+
+  /** Report when the call begins executing (costs an envelope; only when somebody watches). */
+  notify = false;
 }
 
 export interface ShutdownOptions {
@@ -39,10 +49,10 @@ export interface Executor {
   start(): void;
   execute(job: Job): void;
   /** Cancels a job: a queued one is dropped, a running one's comms close and its worker is stopped. */
-  cancel(id: number, error: Error): void;
+  cancel(job: Job, error: Error): void;
   /** Fails a running job with `error` and stops its worker at once (a limit was breached). */
-  terminate(id: number, error: Error): void;
-  /** Sends a host → child comm envelope to the worker running job `id`. */
-  sendComm(id: number, envelope: CommEnvelope): void;
+  terminate(job: Job, error: Error): void;
+  /** Sends a host → child comm envelope to the worker running `job`. */
+  sendComm(job: Job, envelope: CommEnvelope): void;
   shutdown(options: ShutdownOptions): Promise<void>;
 }

@@ -1,52 +1,47 @@
 /**
- * The pool's waiting line: first in, first out, with removal by id in O(1).
+ * The pool's waiting line: first in, first out, with removal of any job in O(1).
  *
- * A plain array with a moving head and holes for removed jobs; compacted when mostly holes.
+ * A plain array with a moving head; a removed job leaves a hole, and each job knows its index
+ * (`job.position`), so nothing is hashed per job.
  */
 import type { Job } from './executor.js';
 
 export class Line {
   #jobs: (Job | undefined)[] = [];
   #head = 0;
-  readonly #positions = new Map<number, number>();
+  #size = 0;
 
   get size(): number {
-    return this.#positions.size;
+    return this.#size;
   }
 
   push(job: Job): void {
-    this.#positions.set(job.id, this.#jobs.length);
+    job.position = this.#jobs.length;
     this.#jobs.push(job);
+    this.#size++;
   }
 
-  /** The next job, without taking it. */
-  peek(): Job | undefined {
+  shift(): Job | undefined {
     while (this.#head < this.#jobs.length) {
       const job = this.#jobs[this.#head];
-      if (job) return job;
-      this.#head++;
+      this.#jobs[this.#head++] = undefined;
+      if (job) {
+        job.position = -1;
+        if (--this.#size === 0) this.#reset();
+        return job;
+      }
     }
     this.#reset();
     return undefined;
   }
 
-  shift(): Job | undefined {
-    const job = this.peek();
-    if (!job) return undefined;
-    this.#jobs[this.#head++] = undefined;
-    this.#positions.delete(job.id);
-    if (this.#positions.size === 0) this.#reset();
-    return job;
-  }
-
-  /** Takes job `id` out of the line; undefined if it is not waiting. */
-  remove(id: number): Job | undefined {
-    const position = this.#positions.get(id);
-    if (position === undefined) return undefined;
-    const job = this.#jobs[position];
-    this.#jobs[position] = undefined;
-    this.#positions.delete(id);
-    return job;
+  /** Takes `job` out of the line; false if it was not waiting. */
+  remove(job: Job): boolean {
+    if (job.position < 0 || this.#jobs[job.position] !== job) return false;
+    this.#jobs[job.position] = undefined;
+    job.position = -1;
+    if (--this.#size === 0) this.#reset();
+    return true;
   }
 
   /** Puts jobs back at the front, in their order. */
@@ -59,6 +54,7 @@ export class Line {
   /** Empties the line; returns its jobs in order. */
   takeAll(): Job[] {
     const jobs = this.#jobs.slice(this.#head).filter((job): job is Job => job !== undefined);
+    for (const job of jobs) job.position = -1;
     this.#reset();
     return jobs;
   }
@@ -66,6 +62,6 @@ export class Line {
   #reset(): void {
     this.#jobs = [];
     this.#head = 0;
-    this.#positions.clear();
+    this.#size = 0;
   }
 }

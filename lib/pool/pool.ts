@@ -9,9 +9,10 @@
 import { CancelledError, WorkerCrashedError } from '../errors.js';
 import { inline, log } from '../debug.js';
 import { deserializeError, type ErrorClass } from '../wire/error-codec.js';
-import type { ChildEnvelope, CommEnvelope } from '../wire/protocol.js';
+import type { ChildEnvelope, CommEnvelope, RunEnvelope, TaskIdentity } from '../wire/protocol.js';
 import type { Executor, Job, ShutdownOptions } from './executor.js';
 import { Line } from './line.js';
+import { NOTHING_INJECTED } from '../plugin.js';
 import type { WorkerExit, WorkerFactory, WorkerHandle } from './worker-handle.js';
 
 export interface PoolOptions {
@@ -44,6 +45,8 @@ interface PoolWorker {
   exiting: boolean;
   /** Sent and unsettled, in the order sent: the first one is the one running. */
   readonly jobs: Map<number, Job>;
+  /** Which task numbers this worker was sent a `define` for. */
+  readonly defined: boolean[];
   ran: number;
   /** Moving average of the time per call, from the gaps between results; unknown until one. */
   averageMs: number | undefined;
@@ -54,7 +57,10 @@ interface PoolWorker {
 export class Pool implements Executor {
   readonly #options: PoolOptions;
   readonly #workers = new Set<PoolWorker>();
-  readonly #owner = new Map<number, PoolWorker>();
+  /** Task numbers, by identity object and (for identities made per call) by name. */
+  readonly #refs = new WeakMap<TaskIdentity, number>();
+  readonly #refsByName = new Map<string, number>();
+  readonly #identities: TaskIdentity[] = [];
   readonly #line = new Line();
   readonly #exitWaiters = new Map<PoolWorker, () => void>();
   #startFailures = 0;
@@ -80,39 +86,36 @@ export class Pool implements Executor {
     this.#pump();
   }
 
-  cancel(id: number, error: Error): void {
-    const queued = this.#line.remove(id);
-    if (queued) {
-      queued.report.settled({ state: 'cancelled', error });
+  cancel(job: Job, error: Error): void {
+    if (this.#line.remove(job)) {
+      job.sink.settled(job, { state: 'cancelled', error });
       this.#checkIdle();
       return;
     }
-    const worker = this.#owner.get(id);
-    const job = worker?.jobs.get(id);
-    if (!worker || !job) return;
+    const worker = job.holder as PoolWorker | undefined;
+    if (!worker?.jobs.has(job.id)) return;
     // Settle now; the worker's own answer, if any, is ignored. A call that started gets its comms
     // closed by the child and a grace period to return before its worker is stopped.
-    job.report.settled({ state: 'cancelled', error });
-    worker.handle.send({ t: 'cancel', id, reason: error.message });
+    job.sink.settled(job, { state: 'cancelled', error });
+    worker.handle.send({ t: 'cancel', id: job.id, reason: error.message });
     setTimeout(() => {
-      if (worker.jobs.has(id)) this.#kill(worker, { replace: true });
+      if (worker.jobs.has(job.id)) this.#kill(worker, { replace: true });
     }, this.#options.cancelGracePeriod).unref();
   }
 
-  terminate(id: number, error: Error): void {
-    const worker = this.#owner.get(id);
-    const job = worker?.jobs.get(id);
-    if (!worker || !job) return;
-    this.#release(worker, id);
-    job.report.settled({ state: 'rejected', error });
+  terminate(job: Job, error: Error): void {
+    const worker = job.holder as PoolWorker | undefined;
+    if (!worker?.jobs.has(job.id)) return;
+    this.#release(worker, job);
+    job.sink.settled(job, { state: 'rejected', error });
     // What else it holds never started: it goes to the other workers.
     this.#line.unshift(this.#takeJobs(worker));
     this.#kill(worker, { replace: true });
     this.#pump();
   }
 
-  sendComm(id: number, envelope: CommEnvelope): void {
-    this.#owner.get(id)?.handle.send(envelope);
+  sendComm(job: Job, envelope: CommEnvelope): void {
+    (job.holder as PoolWorker | undefined)?.handle.send(envelope);
   }
 
   async shutdown({ wait, reason }: ShutdownOptions): Promise<void> {
@@ -122,7 +125,7 @@ export class Pool implements Executor {
         this.#checkIdle();
       });
     } else {
-      const cancelled = (job: Job) => job.report.settled({ state: 'cancelled', error: new CancelledError(job.call.task, reason) });
+      const cancelled = (job: Job) => job.sink.settled(job, { state: 'cancelled', error: new CancelledError(job.call.task, reason) });
       for (const job of this.#line.takeAll()) cancelled(job);
       for (const worker of this.#workers) for (const job of this.#takeJobs(worker)) cancelled(job);
     }
@@ -143,6 +146,7 @@ export class Pool implements Executor {
       replace: false,
       exiting: false,
       jobs: new Map(),
+      defined: [],
       ran: 0,
       averageMs: undefined,
       lastSettle: 0,
@@ -181,18 +185,35 @@ export class Pool implements Executor {
     clearTimeout(worker.idleTimer);
     if (worker.jobs.size === 0) worker.lastSettle = performance.now();
     worker.jobs.set(job.id, job);
-    this.#owner.set(job.id, worker);
-    job.report.dispatched();
+    job.holder = worker;
+    job.sink.dispatched(job);
     const { call } = job;
-    worker.handle.send({
-      t: 'run',
-      id: job.id,
-      task: call.task,
-      args: call.args,
-      ...(Object.keys(call.inject).length > 0 ? { inject: call.inject } : {}),
-      ...(job.label === undefined ? {} : { label: job.label }),
-      ...(job.notify ? { notify: true } : {}),
-    });
+    const ref = this.#ref(call.task);
+    if (!worker.defined[ref]) {
+      worker.defined[ref] = true;
+      worker.handle.send({ t: 'define', ref, task: this.#identities[ref] as TaskIdentity });
+    }
+    const run: { -readonly [K in keyof RunEnvelope]: RunEnvelope[K] } = { t: 'run', id: job.id, task: ref, args: call.args };
+    if (call.inject !== NOTHING_INJECTED && Object.keys(call.inject).length > 0) run.inject = call.inject;
+    if (job.label !== undefined) run.label = job.label;
+    if (job.notify) run.notify = true;
+    worker.handle.send(run);
+  }
+
+  /** The number a task identity goes by on the channel. */
+  #ref(identity: TaskIdentity): number {
+    let ref = this.#refs.get(identity);
+    if (ref === undefined) {
+      const name = `${identity.module}#${identity.export}`;
+      ref = this.#refsByName.get(name);
+      if (ref === undefined) {
+        ref = this.#identities.length;
+        this.#identities.push({ module: identity.module, export: identity.export });
+        this.#refsByName.set(name, ref);
+      }
+      this.#refs.set(identity, ref);
+    }
+    return ref;
   }
 
   #receive(worker: PoolWorker, envelope: ChildEnvelope): void {
@@ -202,21 +223,26 @@ export class Pool implements Executor {
         this.#startFailures = 0;
         this.#pump();
         return;
-      case 'started':
-        worker.jobs.get(envelope.id)?.report.started(worker.handle.pid);
+      case 'started': {
+        const job = worker.jobs.get(envelope.id);
+        job?.sink.started(job, worker.handle.pid);
         return;
-      case 'comm':
-        worker.jobs.get(Number.parseInt(envelope.comm, 10))?.report.comm(envelope);
+      }
+      case 'comm': {
+        const job = worker.jobs.get(Number.parseInt(envelope.comm, 10));
+        job?.sink.comm(job, envelope);
         return;
-      case 'result':
-        this.#finished(worker, envelope.id)?.report.settled({ state: 'fulfilled', value: envelope.value });
+      }
+      case 'result': {
+        const job = this.#finished(worker, envelope.id);
+        job?.sink.settled(job, { state: 'fulfilled', value: envelope.value });
         return;
-      case 'error':
-        this.#finished(worker, envelope.id)?.report.settled({
-          state: 'rejected',
-          error: deserializeError(envelope.error, this.#options.errorClasses),
-        });
+      }
+      case 'error': {
+        const job = this.#finished(worker, envelope.id);
+        job?.sink.settled(job, { state: 'rejected', error: deserializeError(envelope.error, this.#options.errorClasses) });
         return;
+      }
       case 'dropped':
         this.#finished(worker, envelope.id);
         return;
@@ -234,7 +260,7 @@ export class Pool implements Executor {
   #finished(worker: PoolWorker, id: number): Job | undefined {
     const job = worker.jobs.get(id);
     if (!job) return undefined;
-    this.#release(worker, id);
+    this.#release(worker, job);
     const now = performance.now();
     const took = now - worker.lastSettle;
     worker.averageMs = worker.averageMs === undefined ? took : worker.averageMs * 0.8 + took * 0.2;
@@ -273,14 +299,14 @@ export class Pool implements Executor {
     this.#close(worker);
   }
 
-  #release(worker: PoolWorker, id: number): void {
-    worker.jobs.delete(id);
-    this.#owner.delete(id);
+  #release(worker: PoolWorker, job: Job): void {
+    worker.jobs.delete(job.id);
+    job.holder = undefined;
   }
 
   #takeJobs(worker: PoolWorker): Job[] {
     const jobs = [...worker.jobs.values()];
-    for (const job of jobs) this.#release(worker, job.id);
+    for (const job of jobs) this.#release(worker, job);
     return jobs;
   }
 
@@ -294,7 +320,7 @@ export class Pool implements Executor {
     const running = worker.exiting ? undefined : orphans.shift();
     const waiting = orphans;
     if (running) {
-      running.report.settled({
+      running.sink.settled(running, {
         state: 'rejected',
         error: new WorkerCrashedError(running.call.task, exit.exitCode, exit.signal, worker.handle.pid),
       });
@@ -318,7 +344,7 @@ export class Pool implements Executor {
     for (const job of this.#line.takeAll()) {
       const error = new WorkerCrashedError(undefined, exit.exitCode, exit.signal, pid);
       if (exit.error) error.cause = exit.error;
-      job.report.settled({ state: 'rejected', error });
+      job.sink.settled(job, { state: 'rejected', error });
     }
     // Jobs submitted later get new attempts.
     this.#startFailures = 0;

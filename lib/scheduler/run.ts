@@ -6,10 +6,11 @@
  */
 import { CancelledError } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
-import { Future, type FutureControl, type Outcome } from '../future.js';
-import { Link, linkFuture } from '../future-link.js';
-import type { Executor, Job } from '../pool/executor.js';
-import type { SubmitCall } from '../plugin.js';
+import { Future, futureState, setFutureState, settleFuture, startFuture, type Outcome } from '../future.js';
+import { Link, type CallState } from '../future-link.js';
+import { Job, type Executor, type JobSink } from '../pool/executor.js';
+import { NOTHING_INJECTED, type SubmitCall } from '../plugin.js';
+import type { CommEnvelope } from '../wire/protocol.js';
 import { trackFuture, type AnyTask, type SubmitOptions } from '../task.js';
 import { assertSendable, type WireFormat } from '../wire/serializable.js';
 import { inline, log } from '../debug.js';
@@ -52,12 +53,14 @@ interface EndRequest {
   readonly error?: unknown;
 }
 
-export class Run {
+export class Run implements JobSink {
   readonly #context: RunContext;
   readonly #settings: RunSettings;
   #phase: 'running' | 'ending' | 'ended' = 'running';
-  /** Futures submitted and not settled, with their comm links. */
-  readonly #inFlight = new Map<number, Link>();
+  /** Futures submitted and not settled. */
+  #inFlight = 0;
+  /** The links of those that have one (tasks with plugins). */
+  readonly #links = new Set<Link>();
   #pendingHandlers = 0;
   readonly #handlersSettled = new Set<() => void>();
   readonly #ends = new Map<ExitCode, EndRequest>();
@@ -77,7 +80,7 @@ export class Run {
 
   /** Nothing queued, running, or pending in an async handler. */
   empty(): boolean {
-    return this.#inFlight.size === 0 && this.#pendingHandlers === 0;
+    return this.#inFlight === 0 && this.#pendingHandlers === 0;
   }
 
   async execute(): Promise<ExitState> {
@@ -98,7 +101,7 @@ export class Run {
     const end = EXIT_PRIORITY.map((code) => this.#ends.get(code)).find(Boolean) ?? { code: ExitCode.UNKNOWN };
     log.scheduler('run ends: %s', end.code);
     // Calls still running will get no more answers: tell their comms, so none waits forever.
-    for (const link of this.#inFlight.values()) link.runEnding(`the scheduler is stopping (${end.code})`);
+    for (const link of this.#links) link.runEnding(`the scheduler is stopping (${end.code})`);
     if (end.code === ExitCode.TIMEOUT) events.emit('timeout');
     else if (end.code !== ExitCode.EXHAUSTED) events.emit('stop', end.message, end.error);
     events.emit('finishing');
@@ -137,37 +140,56 @@ export class Run {
     const { events, executor, format } = this.#context;
     checkSendable(task, call, format);
     const id = this.#context.nextId();
-    let control!: FutureControl<unknown>;
-    const future: Future = new Future<unknown>(id, task, call, (_, reason) => this.#cancel(future, reason), (given) => (control = given));
-    const link = new Link(format, {
-      send: (envelope) => executor.sendComm(id, envelope),
-      terminate: (error) => executor.terminate(id, error),
-    });
-    linkFuture(future, link);
-    this.#inFlight.set(id, link);
+    const future = new Future(id, task, call, this);
+    const link = task.plugins.length > 0 ? new Link(format, executor) : undefined;
+    const { signal } = options;
+    const onAbort = signal && (() => future.cancel(signal.reason instanceof Error ? signal.reason.message : 'its AbortSignal was aborted'));
+    const label = this.#context.prefixOutput ? `${task.name}#${id}` : undefined;
+    const state: CallState = { job: new Job(id, future, call, this, label), link, signal, onAbort };
+    setFutureState(future, state);
+    link?.attach(state.job);
+    if (link) this.#links.add(link);
+    this.#inFlight++;
     this.#emptyAnnounced = false;
 
-    const { signal } = options;
-    const onAbort = () => future.cancel(signal?.reason instanceof Error ? signal.reason.message : 'its AbortSignal was aborted');
-    const report: Job['report'] = {
-      dispatched: () => control.start(),
-      started: (pid) => link.started(pid),
-      comm: (envelope) => link.receive(envelope),
-      settled: (outcome) => {
-        signal?.removeEventListener('abort', onAbort);
-        this.#settled(future, control, outcome);
-      },
-    };
     task[trackFuture](future, true);
     events.emit('future-submitted', future);
     task.emit('submitted', future, ...call.args);
-    // After 'submitted': plugins subscribe to the call's start there.
-    const label = this.#context.prefixOutput ? `${task.name}#${id}` : undefined;
-    const job: Job = { id, call, label, notify: link.watched, report };
-    executor.execute(job);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
+    // After 'submitted': plugins ask to hear of the call's start there.
+    state.job.notify = link?.watched ?? false;
+    executor.execute(state.job);
+    if (onAbort) {
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    }
     return future;
+  }
+
+  // JobSink: how the executor reports.
+  dispatched(job: Job): void {
+    startFuture(job.future);
+  }
+
+  started(job: Job, pid: number | undefined): void {
+    futureState<CallState>(job.future)?.link?.started(pid);
+  }
+
+  comm(job: Job, envelope: CommEnvelope): void {
+    futureState<CallState>(job.future)?.link?.receive(envelope);
+  }
+
+  settled(job: Job, outcome: Outcome<unknown>): void {
+    const state = futureState<CallState>(job.future);
+    if (state?.onAbort) state.signal?.removeEventListener('abort', state.onAbort);
+    this.#settled(job.future, outcome, state?.link);
+  }
+
+  // FutureOwner
+  cancel(future: Future, reason: string): boolean {
+    const state = futureState<CallState>(future);
+    if (future.done() || !state) return false;
+    this.#context.executor.cancel(state.job, new CancelledError(future.call.task, reason));
+    return true;
   }
 
   /** For emitters: a handler threw. */
@@ -186,14 +208,9 @@ export class Run {
     });
   }
 
-  #cancel(future: Future, reason: string): boolean {
-    if (future.done()) return false;
-    this.#context.executor.cancel(future.id, new CancelledError(future.call.task, reason));
-    return true;
-  }
-
-  #settled(future: Future, control: FutureControl<unknown>, outcome: Outcome<unknown>): void {
-    if (!control.settle(outcome)) return;
+  #settled(future: Future, outcome: Outcome<unknown>, link: Link | undefined): void {
+    if (!settleFuture(future, outcome)) return;
+    if (link) this.#links.delete(link);
     const { events } = this.#context;
     const task = future.task;
     task[trackFuture](future, false);
@@ -219,7 +236,7 @@ export class Run {
       default:
         outcome satisfies never;
     }
-    this.#inFlight.delete(future.id);
+    this.#inFlight--;
     this.#checkEmpty();
   }
 
@@ -268,6 +285,7 @@ export class Run {
 function checkSendable(task: AnyTask, call: SubmitCall, format: WireFormat): void {
   const where = `${task.name}.submit()`;
   assertSendable(call.args, format, where, 'args');
+  if (call.inject === NOTHING_INJECTED) return;
   for (const [name, spec] of Object.entries(call.inject)) {
     if (spec.kind === 'value') assertSendable(spec.value, format, where, `the injected "${name}"`);
   }

@@ -23,11 +23,19 @@ export type InjectSpec =
   /** A comm handle for this run; its id is `${runId}:${name}`. */
   | { readonly kind: 'comm' };
 
+/** Host → child: from now on, task number `ref` is this function. Sent once per child and task. */
+export interface DefineEnvelope {
+  readonly t: 'define';
+  readonly ref: number;
+  readonly task: TaskIdentity;
+}
+
 /** Host → child: run this task. */
 export interface RunEnvelope {
   readonly t: 'run';
   readonly id: number;
-  readonly task: TaskIdentity;
+  /** The task's number, from a `define` sent earlier: module URLs are long, calls many. */
+  readonly task: number;
   readonly args: readonly unknown[];
   /** Named values appended to the call as one trailing object; absent when nothing is injected. */
   readonly inject?: Readonly<Record<string, InjectSpec>>;
@@ -109,7 +117,7 @@ export interface CommEnvelope {
   readonly ack?: boolean;
 }
 
-export type HostEnvelope = RunEnvelope | CancelEnvelope | CommEnvelope;
+export type HostEnvelope = DefineEnvelope | RunEnvelope | CancelEnvelope | CommEnvelope;
 export type ChildEnvelope =
   | ReadyEnvelope
   | StartedEnvelope
