@@ -17,15 +17,15 @@ export type Outcome<R> =
 
 /** Internal: who can cancel a future (its run). */
 export interface FutureOwner {
-  cancel(future: Future<unknown>, reason: string): boolean;
+  cancel(future: Future, reason: string): boolean;
 }
 
 /** Internal: drive a future. Assigned below, where the private fields are in reach. */
-export let startFuture: (future: Future<unknown>) => void;
-export let settleFuture: (future: Future<unknown>, outcome: Outcome<unknown>) => boolean;
+export let startFuture: (future: Future) => void;
+export let settleFuture: (future: Future, outcome: Outcome<unknown>) => boolean;
 /** Internal: the run's per-call state (its job and comm link), kept on the future itself. */
-export let futureState: <T>(future: Future<unknown>) => T | undefined;
-export let setFutureState: (future: Future<unknown>, state: unknown) => void;
+export let futureState: <T>(future: Future) => T | undefined;
+export let setFutureState: (future: Future, state: unknown) => void;
 
 export class Future<R = unknown> implements PromiseLike<R> {
   /** Unique within the process. */
@@ -46,7 +46,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
   static {
     startFuture = (future) => future.#start();
     settleFuture = (future, outcome) => future.#settle(outcome);
-    futureState = <T>(future: Future<unknown>) => future.#internal as T | undefined;
+    futureState = <T>(future: Future) => future.#internal as T | undefined;
     setFutureState = (future, state) => {
       future.#internal = state;
     };

@@ -66,8 +66,8 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
 
   send(data: CommData<S, 'message'>): Promise<void> {
     this.#usable('send');
-    this.#check('send', data);
-    this.#context.send({ t: 'comm', kind: 'message', comm: this.id, data });
+    const bytes = this.#check('send', data);
+    this.#context.send({ t: 'comm', kind: 'message', comm: this.id, data }, bytes);
     return this.#context.ready();
   }
 
@@ -173,8 +173,8 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
   }
 
   /** Rejects data that cannot cross, naming where in it the problem is, before anything is sent. */
-  #check(method: string, data: unknown): void {
-    assertSendable(data, this.#context.format, `comm.${method}()`, 'data');
+  #check(method: string, data: unknown): number {
+    return assertSendable(data, this.#context.format, `comm.${method}()`, 'data');
   }
 
   /** The run is settling: close an open comm and let go of unanswered requests. */

@@ -17,7 +17,7 @@ export interface RunContext {
   readonly format: WireFormat;
   /** Aborted when the host cancels the run. */
   readonly signal: AbortSignal;
-  send(envelope: ChildEnvelope): void;
+  send(envelope: ChildEnvelope, bytes?: number): void;
   /** Hands what is queued to the channel now: the sender is about to wait for an answer. */
   flush(): void;
   /** Resolves once everything handed over so far is written to the channel. */
@@ -39,7 +39,7 @@ export interface CommEndpoint {
 }
 
 export interface RuntimeChannel {
-  push(envelope: ChildEnvelope): void;
+  push(envelope: ChildEnvelope, bytes?: number): void;
   /** Hands what is queued to the channel; false if nothing was queued. */
   flush(): boolean;
   /** Resolves once everything flushed is written. */
@@ -231,7 +231,7 @@ export class Runtime {
       get signal() {
         return (active.abort ??= new AbortController()).signal;
       },
-      send: (envelope) => channel.push(envelope),
+      send: (envelope, bytes) => channel.push(envelope, bytes),
       flush: () => void channel.flush(),
       written: () => channel.drained(),
       ready: () => channel.ready(),

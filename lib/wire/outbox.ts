@@ -14,6 +14,8 @@ export type FrameWriter<E extends Envelope> = (frame: Frame<E>, done: (error?: E
 export interface OutboxOptions {
   /** Flush at once when a frame reaches this many envelopes. */
   readonly maxBatch?: number;
+  /** Flush at once when a frame's payloads reach about this many bytes. */
+  readonly maxBytes?: number;
   /**
    * When a queued envelope goes out by itself: at the end of this microtask queue (default), or
    * on the next turn of the event loop ('immediate'), which also coalesces what a loop of
@@ -26,9 +28,13 @@ export interface OutboxOptions {
   readonly onError?: (error: Error, frame: Frame) => void;
 }
 
+const RESOLVED = Promise.resolve();
+
 export class Outbox<E extends Envelope> {
   readonly #write: FrameWriter<E>;
   readonly #maxBatch: number;
+  readonly #maxBytes: number;
+  #bytes = 0;
   readonly #schedule: (flush: () => void) => void;
   readonly #highWaterMark: number;
   readonly #onError: (error: Error, frame: Frame) => void;
@@ -41,15 +47,17 @@ export class Outbox<E extends Envelope> {
   constructor(write: FrameWriter<E>, options: OutboxOptions = {}) {
     this.#write = write;
     this.#maxBatch = options.maxBatch ?? 256;
+    this.#maxBytes = options.maxBytes ?? 256 * 1024;
     this.#schedule = options.flushOn === 'immediate' ? (flush) => void setImmediate(flush) : queueMicrotask;
     this.#highWaterMark = options.highWaterMark ?? 64;
     this.#onError = options.onError ?? (() => {});
   }
 
-  /** Queues an envelope; it is sent at the end of this tick at the latest. */
-  push(envelope: E): void {
+  /** Queues an envelope (`bytes`: its payload's rough size); it goes out by the end of the tick. */
+  push(envelope: E, bytes = 0): void {
     this.#batch.push(envelope);
-    if (this.#batch.length >= this.#maxBatch) this.flush();
+    this.#bytes += bytes;
+    if (this.#batch.length >= this.#maxBatch || this.#bytes >= this.#maxBytes) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
       this.#schedule(this.#flushScheduled);
@@ -61,6 +69,7 @@ export class Outbox<E extends Envelope> {
     if (this.#batch.length === 0) return false;
     const frame = { [FRAME_KEY]: this.#batch } as Frame<E>;
     this.#batch = [];
+    this.#bytes = 0;
     this.#unconfirmed++;
     this.#write(frame, (error) => {
       this.#unconfirmed--;
@@ -81,7 +90,7 @@ export class Outbox<E extends Envelope> {
 
   /** Resolves at once when the channel keeps up, otherwise once it has drained below the mark. */
   ready(): Promise<void> {
-    if (this.#unconfirmed < this.#highWaterMark) return Promise.resolve();
+    if (this.#unconfirmed < this.#highWaterMark) return RESOLVED;
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 

@@ -18,11 +18,13 @@ export interface WireFormat {
 
 /**
  * Throws a SerializationError naming the path, e.g. `args[1].config.fn`, if `value` would not
- * cross intact. `where` names the call (`fib.submit()`), `root` the value (`args`).
+ * cross intact. `where` names the call (`fib.submit()`), `root` the value (`args`). Returns a
+ * rough size in bytes, for senders that cap how much they batch.
  */
-export function assertSendable(value: unknown, format: WireFormat, where: string, root: string): void {
+export function assertSendable(value: unknown, format: WireFormat, where: string, root: string): number {
   const problem = findUnserializable(value, format.serialization, format.maxPayloadBytes);
   if (problem) throw new SerializationError(where, `${root}${problem.path}`, problem.problem, format.serialization);
+  return lastSize;
 }
 
 export interface Unserializable {
@@ -51,6 +53,9 @@ const ADVANCED_CLASSES: ReadonlySet<unknown> = new Set([
 /** Above this estimated size a value is refused: IPC would block both processes to copy it. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 128 * 2 ** 20;
 
+/** The estimated size of the value last checked (a way to return it without allocating). */
+let lastSize = 0;
+
 /** Returns undefined when `value` crosses intact under `serialization` and within `maxBytes`. */
 export function findUnserializable(
   value: unknown,
@@ -58,19 +63,21 @@ export function findUnserializable(
   maxBytes = DEFAULT_MAX_PAYLOAD_BYTES,
 ): Unserializable | undefined {
   // Primitives are the overwhelmingly common case: answer without allocating.
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) {
-    const problem = primitiveProblem(value, serialization) ?? sizeProblem(typeof value === 'string' ? value.length : 0, maxBytes);
+  if (!isComposite(value)) {
+    lastSize = typeof value === 'string' ? value.length : 8;
+    const problem = primitiveProblem(value, serialization) ?? sizeProblem(lastSize, maxBytes);
     return problem === undefined ? undefined : { path: '', problem };
   }
-  const context: Walk = { serialization, seen: new Set(), bytes: 0, maxBytes };
+  const context: Walk = { serialization, path: [], bytes: 0, maxBytes };
   const found = walk(value, context) ?? (context.bytes > maxBytes ? { segments: [], problem: sizeProblem(context.bytes, maxBytes) ?? '' } : undefined);
+  lastSize = context.bytes;
   return found && { path: found.segments.reverse().join(''), problem: found.problem };
 }
 
 interface Walk {
   readonly serialization: Serialization;
-  /** The objects on the path from the root: a repeat is a cycle. */
-  readonly seen: Set<object>;
+  /** The objects on the path from the root (a stack: paths are short): a repeat is a cycle. */
+  readonly path: object[];
   /** A rough count of the bytes strings and binary data take. */
   bytes: number;
   readonly maxBytes: number;
@@ -79,6 +86,11 @@ interface Walk {
 interface Found {
   segments: string[];
   problem: string;
+}
+
+/** Objects, functions and symbols need a closer look; everything else is a plain primitive. */
+function isComposite(value: unknown): boolean {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function' || typeof value === 'symbol';
 }
 
 function primitiveProblem(value: unknown, serialization: Serialization): string | undefined {
@@ -94,67 +106,77 @@ function sizeProblem(bytes: number, maxBytes: number): string | undefined {
   return `is about ${mib(bytes)}, over the ${mib(maxBytes)} limit (maxPayloadBytes); pass a file path or split the data`;
 }
 
-function walk(value: unknown, context: Walk): Found | undefined {
-  if (typeof value === 'function') return { segments: [], problem: `is a function${value.name ? ` (${value.name})` : ''}` };
-  if (typeof value === 'symbol') return { segments: [], problem: 'is a symbol' };
+/** Checks a primitive in place (the common leaf of a walk); undefined when it crosses. */
+function leaf(value: unknown, context: Walk): Found | undefined {
+  let problem: string | undefined;
   if (typeof value === 'string') {
     context.bytes += value.length;
-    const problem = sizeProblem(value.length, context.maxBytes);
-    return problem === undefined ? undefined : { segments: [], problem };
+    problem = sizeProblem(value.length, context.maxBytes);
+  } else {
+    context.bytes += 8;
+    problem = primitiveProblem(value, context.serialization);
   }
-  if (value === null || typeof value !== 'object') {
-    const problem = primitiveProblem(value, context.serialization);
-    return problem === undefined ? undefined : { segments: [], problem };
-  }
-  const { serialization, seen } = context;
-  if (seen.has(value)) {
+  return problem === undefined ? undefined : { segments: [], problem };
+}
+
+function walk(value: unknown, context: Walk): Found | undefined {
+  if (!isComposite(value)) return leaf(value, context);
+  if (typeof value === 'function') return { segments: [], problem: `is a function${value.name ? ` (${value.name})` : ''}` };
+  if (typeof value === 'symbol') return { segments: [], problem: 'is a symbol' };
+  const object = value as object;
+  const { serialization, path } = context;
+  if (path.includes(object)) {
     // 'advanced' keeps shared and circular references; JSON cannot express either, but only a
-    // cycle makes it throw, so shared (non-circular) references are allowed: `seen` is a path set.
+    // cycle makes it throw, so shared (non-circular) references are allowed: only the path counts.
     return serialization === 'json' ? { segments: [], problem: 'is a circular reference' } : undefined;
   }
-  const classProblem = classOf(value, serialization);
+  const classProblem = classOf(object, serialization);
   if (classProblem !== undefined) return { segments: [], problem: classProblem };
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    context.bytes += value.byteLength;
-    const problem = sizeProblem(value.byteLength, context.maxBytes);
+  if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) {
+    context.bytes += object.byteLength;
+    const problem = sizeProblem(object.byteLength, context.maxBytes);
     return problem === undefined ? undefined : { segments: [], problem };
   }
-  if (value instanceof Date || value instanceof RegExp) return undefined;
+  if (object instanceof Date || object instanceof RegExp) return undefined;
 
-  seen.add(value);
+  path.push(object);
   try {
-    if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) {
-        const found = walk(value[index], context);
+    if (Array.isArray(object)) {
+      for (let index = 0; index < object.length; index++) {
+        const item: unknown = object[index];
+        const found = isComposite(item) ? walk(item, context) : leaf(item, context);
         if (found) return prepend(found, `[${index}]`);
       }
       return undefined;
     }
-    if (value instanceof Map) {
+    if (object instanceof Map) {
       let index = 0;
-      for (const [key, entry] of value) {
+      for (const [key, entry] of object) {
         const found = walk(key, context) ?? walk(entry, context);
         if (found) return prepend(found, `.entries()[${index}]`);
         index++;
       }
       return undefined;
     }
-    if (value instanceof Set) {
+    if (object instanceof Set) {
       let index = 0;
-      for (const entry of value) {
+      for (const entry of object) {
         const found = walk(entry, context);
         if (found) return prepend(found, `.values()[${index}]`);
         index++;
       }
       return undefined;
     }
-    for (const key of Object.keys(value)) {
-      const found = walk((value as Record<string, unknown>)[key], context);
+    // A plain object (or an error under 'advanced'): its own enumerable properties, which is what
+    // both serializations copy.
+    for (const key of Object.keys(object)) {
+      const item: unknown = (object as Record<string, unknown>)[key];
+      const found = isComposite(item) ? walk(item, context) : leaf(item, context);
       if (found) return prepend(found, /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
     }
     return undefined;
   } finally {
-    seen.delete(value);
+    path.pop();
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The forkline side of the benchmarks: tasks the host names by module URL and export.
  */
-import { payload } from './payloads.mjs';
+import { nth, payload } from './payloads.mjs';
 import { burn } from './work.mjs';
 
 /** A tiny task: returns its argument. */
@@ -18,7 +18,7 @@ export function work(iterations) {
 export async function stream(n, kind, { comm }) {
   const data = payload(kind);
   await comm.open(async () => {
-    for (let i = 0; i < n; i++) await comm.send(data);
+    for (let i = 0; i < n; i++) await comm.send(nth(data, i));
   });
   return n;
 }
@@ -42,7 +42,7 @@ export async function streamUnawaited(n, kind, { comm }) {
   await comm.open(async () => {
     let sent;
     for (let i = 0; i < n; i++) {
-      sent = comm.send(data);
+      sent = comm.send(nth(data, i));
       if (i % 256 === 255) await sent;
     }
     await sent;

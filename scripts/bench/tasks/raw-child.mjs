@@ -2,7 +2,7 @@
  * The child of the hand-written baseline: `child_process.fork` and `process.send`, one message
  * per call, result, stream item, request and response, as one would write it without a library.
  */
-import { payload } from './payloads.mjs';
+import { nth, payload } from './payloads.mjs';
 import { burn } from './work.mjs';
 
 const send = process.send.bind(process);
@@ -18,7 +18,7 @@ process.on('message', (message) => {
       return;
     case 'stream': {
       const data = payload(message.kind);
-      for (let i = 0; i < message.n; i++) send({ t: 'm', data });
+      for (let i = 0; i < message.n; i++) send({ t: 'm', data: nth(data, i) });
       send({ id: message.id, value: message.n });
       return;
     }

@@ -1,0 +1,11 @@
+import { Comm, Scheduler, taskRef } from 'forkline';
+const ser = process.argv[2] ?? 'advanced';
+const prof = process.argv[3] === 'prof';
+const s = Scheduler.withProcesses(1, { serialization: ser, execArgv: prof ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof/c'] : [] });
+const t = s.task(taskRef(new URL('./bench/tasks/forkline-tasks.mjs', import.meta.url), 'stream'), { plugins: [Comm.Plugin()] });
+let n = 0; let t0 = 0;
+t.on('comm-open', () => { t0 = performance.now(); });
+t.on('comm-message', () => { n++; });
+t.on('result', () => console.log(ser, Math.round(n / ((performance.now() - t0) / 1000)), 'msg/s'));
+s.on('start', () => t.submit(300000, 'small'));
+await s.run();
