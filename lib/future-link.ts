@@ -98,5 +98,5 @@ export interface CallState {
 
 /** The link to a running call, for plugins; undefined for a future not submitted by a scheduler. */
 export function futureLink(future: Future): FutureLink | undefined {
-  return futureState<CallState>(future)?.link;
+  return (futureState(future) as CallState | undefined)?.link;
 }

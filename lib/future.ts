@@ -24,7 +24,7 @@ export interface FutureOwner {
 export let startFuture: (future: Future) => void;
 export let settleFuture: (future: Future, outcome: Outcome<unknown>) => boolean;
 /** Internal: the run's per-call state (its job and comm link), kept on the future itself. */
-export let futureState: <T>(future: Future) => T | undefined;
+export let futureState: (future: Future) => unknown;
 export let setFutureState: (future: Future, state: unknown) => void;
 
 export class Future<R = unknown> implements PromiseLike<R> {
@@ -46,7 +46,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
   static {
     startFuture = (future) => future.#start();
     settleFuture = (future, outcome) => future.#settle(outcome);
-    futureState = <T>(future: Future) => future.#internal as T | undefined;
+    futureState = (future) => future.#internal;
     setFutureState = (future, state) => {
       future.#internal = state;
     };

@@ -141,7 +141,7 @@ export class Run implements JobSink {
     checkSendable(task, call, format);
     const id = this.#context.nextId();
     const future = new Future(id, task, call, this);
-    const link = task.plugins.length > 0 ? new Link(format, executor) : undefined;
+    const link = (task.plugins as readonly unknown[]).length > 0 ? new Link(format, executor) : undefined;
     const { signal } = options;
     const onAbort = signal && (() => future.cancel(signal.reason instanceof Error ? signal.reason.message : 'its AbortSignal was aborted'));
     const label = this.#context.prefixOutput ? `${task.name}#${id}` : undefined;
@@ -171,22 +171,22 @@ export class Run implements JobSink {
   }
 
   started(job: Job, pid: number | undefined): void {
-    futureState<CallState>(job.future)?.link?.started(pid);
+    (futureState(job.future) as CallState | undefined)?.link?.started(pid);
   }
 
   comm(job: Job, envelope: CommEnvelope): void {
-    futureState<CallState>(job.future)?.link?.receive(envelope);
+    (futureState(job.future) as CallState | undefined)?.link?.receive(envelope);
   }
 
   settled(job: Job, outcome: Outcome<unknown>): void {
-    const state = futureState<CallState>(job.future);
+    const state = (futureState(job.future) as CallState | undefined);
     if (state?.onAbort) state.signal?.removeEventListener('abort', state.onAbort);
     this.#settled(job.future, outcome, state?.link);
   }
 
   // FutureOwner
   cancel(future: Future, reason: string): boolean {
-    const state = futureState<CallState>(future);
+    const state = (futureState(future) as CallState | undefined);
     if (future.done() || !state) return false;
     this.#context.executor.cancel(state.job, new CancelledError(future.call.task, reason));
     return true;
