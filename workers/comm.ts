@@ -67,7 +67,7 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
   send(data: CommData<S, 'message'>): Promise<void> {
     this.#usable('send');
     const bytes = this.#check('send', data);
-    this.#context.send({ t: 'comm', kind: 'message', comm: this.id, data }, bytes);
+    this.#context.message(this.id, data, bytes);
     return this.#context.ready();
   }
 

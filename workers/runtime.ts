@@ -18,6 +18,8 @@ export interface RunContext {
   /** Aborted when the host cancels the run. */
   readonly signal: AbortSignal;
   send(envelope: ChildEnvelope, bytes?: number): void;
+  /** Sends `data` as a message of comm `comm`, joining the messages just before it on that comm. */
+  message(comm: string, data: unknown, bytes: number): void;
   /** Hands what is queued to the channel now: the sender is about to wait for an answer. */
   flush(): void;
   /** Resolves once everything handed over so far is written to the channel. */
@@ -40,6 +42,8 @@ export interface CommEndpoint {
 
 export interface RuntimeChannel {
   push(envelope: ChildEnvelope, bytes?: number): void;
+  tail(): ChildEnvelope | undefined;
+  extended(bytes: number): void;
   /** Hands what is queued to the channel; false if nothing was queued. */
   flush(): boolean;
   /** Resolves once everything flushed is written. */
@@ -232,6 +236,15 @@ export class Runtime {
         return (active.abort ??= new AbortController()).signal;
       },
       send: (envelope, bytes) => channel.push(envelope, bytes),
+      message: (comm, data, bytes) => {
+        const tail = channel.tail();
+        if (tail?.t === 'comm' && tail.kind === 'message' && tail.comm === comm) {
+          (tail.data as unknown[]).push(data);
+          channel.extended(bytes);
+        } else {
+          channel.push({ t: 'comm', kind: 'message', comm, data: [data] }, bytes);
+        }
+      },
       flush: () => void channel.flush(),
       written: () => channel.drained(),
       ready: () => channel.ready(),

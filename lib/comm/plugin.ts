@@ -120,7 +120,7 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
         this.#acked(comm, envelope, task.emit('comm-open', this.#msg('open', comm, envelope)));
         return;
       case 'message':
-        task.emit('comm-message', this.#msg('message', comm, envelope));
+        for (const data of envelope.data as unknown[]) task.emit('comm-message', new CommMsg('message', data as never, comm));
         return;
       case 'request':
         this.#request(task, comm, envelope);

@@ -35,6 +35,8 @@ export class Outbox<E extends Envelope> {
   readonly #maxBatch: number;
   readonly #maxBytes: number;
   #bytes = 0;
+  /** Envelopes plus the items appended to them, toward `maxBatch`. */
+  #items = 0;
   readonly #schedule: (flush: () => void) => void;
   readonly #highWaterMark: number;
   readonly #onError: (error: Error, frame: Frame) => void;
@@ -56,12 +58,25 @@ export class Outbox<E extends Envelope> {
   /** Queues an envelope (`bytes`: its payload's rough size); it goes out by the end of the tick. */
   push(envelope: E, bytes = 0): void {
     this.#batch.push(envelope);
+    this.#items++;
     this.#bytes += bytes;
-    if (this.#batch.length >= this.#maxBatch || this.#bytes >= this.#maxBytes) this.flush();
+    if (this.#items >= this.#maxBatch || this.#bytes >= this.#maxBytes) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
       this.#schedule(this.#flushScheduled);
     }
+  }
+
+  /** The last envelope queued and not yet sent, for senders that extend it instead of adding one. */
+  tail(): E | undefined {
+    return this.#batch[this.#batch.length - 1];
+  }
+
+  /** Counts `bytes` appended to the tail envelope as one more item of the batch. */
+  extended(bytes: number): void {
+    this.#items++;
+    this.#bytes += bytes;
+    if (this.#items >= this.#maxBatch || this.#bytes >= this.#maxBytes) this.flush();
   }
 
   /** Sends what is queued now; false if nothing was queued. */
@@ -70,6 +85,7 @@ export class Outbox<E extends Envelope> {
     const frame = { [FRAME_KEY]: this.#batch } as Frame<E>;
     this.#batch = [];
     this.#bytes = 0;
+    this.#items = 0;
     this.#unconfirmed++;
     this.#write(frame, (error) => {
       this.#unconfirmed--;

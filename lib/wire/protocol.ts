@@ -104,7 +104,8 @@ export type CommKind =
 /**
  * A comm envelope. `comm` names the comm; `request` ties a response to its request.
  * Child → host: open, message, request, close. Host → child: response, response-error, ack,
- * close-request.
+ * close-request. A `message` envelope carries the data of consecutive `send()`s on its comm as
+ * a list, in order: a task streaming small messages pays for one envelope per frame, not one each.
  */
 export interface CommEnvelope {
   readonly t: 'comm';
