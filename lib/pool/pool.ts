@@ -159,12 +159,18 @@ export class Pool implements Executor {
     this.#workers.add(worker);
   }
 
-  /** Sends waiting jobs to workers with room, least loaded first. */
+  /**
+   * Sends waiting jobs to workers with room, least loaded first. A worker taking calls ahead is
+   * refilled once it is down to half its room, and then to the brim: a frame of several calls
+   * instead of a write per call, while the child never runs dry.
+   */
   #pump(): void {
     while (this.#line.size > 0) {
       const worker = this.#pick();
       if (!worker) return;
-      this.#dispatch(worker, this.#line.shift() as Job);
+      const room = this.#room(worker);
+      do this.#dispatch(worker, this.#line.shift() as Job);
+      while (this.#line.size > 0 && worker.jobs.size < room);
     }
   }
 
@@ -172,13 +178,18 @@ export class Pool implements Executor {
     let best: PoolWorker | undefined;
     for (const worker of this.#workers) {
       if (!worker.ready || worker.closing) continue;
-      const short = worker.averageMs !== undefined && worker.averageMs < SHORT_CALL_MS;
-      const room = Math.min(short ? 1 + this.#options.prefetch : 1, this.#options.maxTasksPerWorker - worker.ran);
-      if (worker.jobs.size >= room) continue;
+      const room = this.#room(worker);
+      if (worker.jobs.size >= room || worker.jobs.size > room >> 1) continue;
       if (!best || worker.jobs.size < best.jobs.size) best = worker;
       if (worker.jobs.size === 0) break;
     }
     return best;
+  }
+
+  /** How many calls a worker may hold: one, or more ahead while its calls are short. */
+  #room(worker: PoolWorker): number {
+    const short = worker.averageMs !== undefined && worker.averageMs < SHORT_CALL_MS;
+    return Math.min(short ? 1 + this.#options.prefetch : 1, this.#options.maxTasksPerWorker - worker.ran);
   }
 
   #dispatch(worker: PoolWorker, job: Job): void {
