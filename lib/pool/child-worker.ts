@@ -86,7 +86,11 @@ function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener)
 
   return {
     pid,
-    send: (envelope) => outbox.push(envelope),
+    send: (envelope) => {
+      outbox.push(envelope);
+      // An answer, ack or close-request: a task is waiting on it, and nothing will join it.
+      if (envelope.t === 'comm') outbox.flush();
+    },
     close: () => {
       outbox.flush();
       if (subprocess.connected) subprocess.disconnect();
