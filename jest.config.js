@@ -7,7 +7,6 @@ export default {
   // Tests use the built package, as users do: `npm test` builds first.
   moduleNameMapper: {
     '^forkline$': '<rootDir>/dist/lib/index.js',
-    '^forkline/worker$': '<rootDir>/dist/workers/index.js',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -78,7 +78,13 @@ export class Link implements FutureLink {
 
   /** Delivers a comm envelope from the child. */
   receive(envelope: CommEnvelope): void {
-    this.#receivers.get(envelope.comm)?.(envelope);
+    const receive = this.#receivers.get(envelope.comm);
+    if (receive) receive(envelope);
+    // Nobody in the host speaks for this comm (its plugin failed to connect): never leave a
+    // request waiting.
+    else if (envelope.kind === 'request') {
+      this.send({ t: 'comm', kind: 'response-error', comm: envelope.comm, request: envelope.request, data: 'nothing in the host answers this comm' });
+    }
   }
 
   runEnding(reason: string): void {
@@ -94,6 +100,8 @@ export interface CallState {
   /** Set when the call was submitted with an AbortSignal. */
   readonly signal: AbortSignal | undefined;
   readonly onAbort: (() => void) | undefined;
+  /** Handed to the executor (a handler of its first events may cancel it before). */
+  executed: boolean;
 }
 
 /** The link to a running call, for plugins; undefined for a future not submitted by a scheduler. */

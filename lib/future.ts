@@ -26,6 +26,8 @@ export let settleFuture: (future: Future, outcome: Outcome<unknown>) => boolean;
 /** Internal: the run's per-call state (its job and comm link), kept on the future itself. */
 export let futureState: (future: Future) => unknown;
 export let setFutureState: (future: Future, state: unknown) => void;
+/** Internal: whether somebody awaits the future (its promise was asked for before it settled). */
+export let awaited: (future: Future) => boolean;
 
 export class Future<R = unknown> implements PromiseLike<R> {
   /** Unique within the process. */
@@ -41,6 +43,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
   #resolve: ((value: R) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
   readonly #owner: FutureOwner;
+  #awaited = false;
   #internal: unknown;
 
   static {
@@ -50,6 +53,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
     setFutureState = (future, state) => {
       future.#internal = state;
     };
+    awaited = (future) => future.#awaited;
   }
 
   /** @internal Made by the scheduler. */
@@ -104,6 +108,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
   }
 
   #settled(): Promise<R> {
+    if (!this.#outcome) this.#awaited = true;
     if (!this.#promise) {
       const outcome = this.#outcome;
       if (outcome) {

@@ -40,10 +40,13 @@ const outbox = new Outbox<ChildEnvelope>(
     flushOn: 'immediate',
     // The host is gone or the frame could not be serialized; neither can be reported over the
     // channel, and runs would otherwise wait forever. Exit: the host sees a crash.
-    onError: (error) => {
+    onError: (error, frame) => {
       // A closed channel means the host let go of us (shutdown) or died: nothing to report.
       const code = (error as { code?: string }).code;
       if (!process.connected || code === 'EPIPE' || code === 'ERR_IPC_CHANNEL_CLOSED') process.exit(0);
+      // A value the serializer refused: its call fails with a SerializationError instead.
+      const [envelope] = (frame as Frame<ChildEnvelope>).$forkline;
+      if (envelope && runtime.unsendable(envelope, error)) return;
       process.stderr.write(`forkline child ${process.pid}: sending to the host failed: ${error.message}\n`);
       process.exit(70);
     },

@@ -80,7 +80,7 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     }
     if (this.#closeRequest !== undefined) return Promise.reject(new CommCloseRequestError(this.id, this.#closeRequest));
     const request = ++this.#lastRequest;
-    return new Promise<CommData<S, 'response'>>((resolve, reject) => {
+    const answered = new Promise<CommData<S, 'response'>>((resolve, reject) => {
       const pending: PendingRequest = { resolve: resolve, reject, timer: undefined };
       if (timeout !== undefined) {
         pending.timer = setTimeout(() => {
@@ -92,6 +92,9 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
       this.#context.send({ t: 'comm', kind: 'request', comm: this.id, request, data });
       this.#context.flush();
     });
+    // Settled when the call ends even if nobody awaits it then: not an unhandled rejection.
+    answered.catch(() => undefined);
+    return answered;
   }
 
   /**
@@ -183,7 +186,11 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
       this.#state = 'closed';
       this.#context.send({ t: 'comm', kind: 'close', comm: this.id });
     }
-    for (const pending of this.#requests.values()) clearTimeout(pending.timer);
+    for (const pending of this.#requests.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(new CommClosedError(this.id, 'request'));
+    }
     this.#requests.clear();
+    for (const release of this.#acks.splice(0)) release();
   }
 }

@@ -4,6 +4,7 @@
  * The same runtime serves a forked child (workers/child.ts wires it to the IPC channel) and the
  * host itself in sequential mode (wired to an in-memory channel), so both behave alike.
  */
+import { SerializationError } from '../lib/errors.js';
 import { serializeError } from '../lib/wire/error-codec.js';
 import type { ChildEnvelope, CommEnvelope, HostEnvelope, InjectSpec, RunEnvelope, TaskIdentity } from '../lib/wire/protocol.js';
 import { assertSendable, type WireFormat } from '../lib/wire/serializable.js';
@@ -78,6 +79,11 @@ export class Runtime {
   #head = 0;
   #active: ActiveRun | undefined;
   #draining = false;
+  /** Set by fatal(): the process is going down, and no other run may start. */
+  #dead = false;
+  #idle: (() => void)[] = [];
+  /** Runs cancelled while between the queue and execution (waiting for the channel to drain). */
+  readonly #cancelledIds = new Set<number>();
 
   constructor(channel: RuntimeChannel, format: WireFormat, injectors: ReadonlyMap<string, Injector>) {
     this.#channel = channel;
@@ -96,10 +102,37 @@ export class Runtime {
    * exit, so the host requeues the runs that never started instead of failing them.
    */
   fatal(error: unknown): boolean {
+    this.#dead = true;
     const active = this.#active;
     if (active) this.#settle(active, { error });
     this.#channel.push({ t: 'exiting', reason: error instanceof Error ? error.message : String(error) });
     return active !== undefined;
+  }
+
+  /**
+   * Stops taking runs and forgets the queued ones (the host runs them elsewhere); resolves once
+   * the run executing now, if any, has settled. For a runtime in the host, which cannot be killed.
+   */
+  abandon(): Promise<void> {
+    this.#dead = true;
+    this.#queue = [];
+    this.#head = 0;
+    if (!this.#draining) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /**
+   * The channel refused an envelope this runtime produced (a value that passed the checks but not
+   * the serializer). A result or a message becomes a SerializationError for its call; false if
+   * the envelope belonged to no call.
+   */
+  unsendable(envelope: ChildEnvelope, error: Error): boolean {
+    const id = envelope.t === 'result' ? envelope.id : envelope.t === 'comm' ? Number.parseInt(envelope.comm, 10) : undefined;
+    if (id === undefined || Number.isNaN(id)) return false;
+    const what = envelope.t === 'result' ? 'the return value' : 'comm data';
+    const failure = new SerializationError('Sending to the host', what, `cannot be serialized (${error.message})`, this.#format.serialization);
+    this.#channel.push({ t: 'error', id, error: serializeError(failure, this.#format.serialization) });
+    return true;
   }
 
   receive(envelope: HostEnvelope): void {
@@ -108,6 +141,7 @@ export class Runtime {
         this.#tasks.set(envelope.ref, { identity: envelope.task, fn: undefined });
         return;
       case 'run':
+        if (this.#dead) return;
         this.#queue.push(envelope);
         if (!this.#draining) void this.#drain();
         return;
@@ -132,6 +166,9 @@ export class Runtime {
     if (index >= 0) {
       this.#queue.splice(index, 1);
       this.#channel.push({ t: 'dropped', id });
+    } else if (this.#draining) {
+      // Taken off the queue and about to start: dropped there.
+      this.#cancelledIds.add(id);
     }
   }
 
@@ -149,11 +186,18 @@ export class Runtime {
         // this one was running: it fails this call and runs the rest elsewhere, none twice.
         // Usually the write completes at once and this costs a tick; a slow host makes it wait.
         if (this.#channel.flush()) await this.#channel.drained();
+        if (this.#dead) return;
+        if (this.#cancelledIds.delete(run.id)) {
+          this.#channel.push({ t: 'dropped', id: run.id });
+          continue;
+        }
         const pending = this.#execute(run);
         if (pending) await pending;
       }
     } finally {
       this.#draining = false;
+      this.#cancelledIds.clear();
+      for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
 

@@ -15,14 +15,14 @@ import type { Comm, CommData, CommSchema } from './types.js';
 
 /** The events the Comm plugin adds to its task, typed from the task's comm schema `S`. */
 export interface CommEvents<S extends CommSchema = CommSchema> {
-  /** The task opened the comm. */
-  'comm-open': [msg: CommMsg<CommData<S, 'open'>, S>];
+  /** The task opened the comm (`data` is undefined when it sent nothing with it). */
+  'comm-open': [msg: CommMsg<CommData<S, 'open'> | undefined, S>];
   /** The task sent a message. */
   'comm-message': [msg: CommMsg<CommData<S, 'message'>, S>];
   /** The task asks; answer with `msg.respond(value)`. */
   'comm-request': [msg: CommMsg<CommData<S, 'request'>, S>];
-  /** The task closed the comm (or returned or threw with it open). */
-  'comm-close': [msg: CommMsg<CommData<S, 'close'>, S>];
+  /** The task closed the comm, or returned or threw with it open (then `data` is undefined). */
+  'comm-close': [msg: CommMsg<CommData<S, 'close'> | undefined, S>];
 }
 
 export interface CommPluginOptions<N extends string = 'comm'> {
@@ -59,7 +59,6 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
   readonly parameterName: N;
   readonly #createComms: (future: Future) => CommTransport;
   readonly #comms = new Map<Future, HostComm>();
-  #task: CommTask | undefined;
 
   constructor(options: CommPluginOptions<N> = {}) {
     const parameterName = options.parameterName ?? 'comm';
@@ -79,7 +78,6 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
 
   attach(task: AnyTask): void {
     task.addEvents(...EVENTS);
-    this.#task = task as unknown as CommTask;
     task.on('submitted', (future: Future) => {
       this.#connect(task, future);
     }, { hidden: true });
@@ -108,7 +106,8 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
   }
 
   #receive(comm: HostComm, envelope: CommEnvelope): void {
-    const task = this.#task as CommTask;
+    // The comm's own task: one plugin instance may serve several tasks.
+    const task = comm.task as unknown as CommTask;
     if (comm.future.done()) {
       // The call was cancelled: no more events for it, but never leave a request waiting.
       if (envelope.kind === 'request' && envelope.request !== undefined) comm.fail(envelope.request, 'the call was cancelled');

@@ -35,18 +35,29 @@ export type Emitted = boolean | { readonly pending: Promise<boolean> };
 
 /** Where an emitter sends what its handlers do besides returning: errors and pending promises. */
 export interface HandlerSupervisor {
+  /** A handler threw. */
   handlerFailed(error: unknown, event: string): void;
-  /** A handler returned a promise; the scheduler counts it as work in flight until it settles. */
-  handlerPending(promise: Promise<unknown>): void;
+  /**
+   * A handler returned a promise. Resolves to whether it fulfilled; a rejection is the
+   * supervisor's to route, to whoever was in charge when the handler ran (a scheduler counts the
+   * promise as work in flight of the run that was current then).
+   */
+  adopt(promise: Promise<unknown>, event: string): Promise<boolean>;
 }
 
-/** Throws the first error: for emitters outside a scheduler. */
-const THROWING: HandlerSupervisor = {
+/** For emitters outside a scheduler: a throw goes to the emitter's caller, a rejection is a warning. */
+const STANDALONE: HandlerSupervisor = {
   handlerFailed(error) {
     throw error;
   },
-  handlerPending(promise) {
-    void promise;
+  adopt(promise, event) {
+    return promise.then(
+      () => true,
+      (error: unknown) => {
+        process.emitWarning(`A handler of '${event}' rejected: ${String(error)}`, 'ForklineWarning');
+        return false;
+      },
+    );
   },
 };
 
@@ -67,13 +78,13 @@ export class Emitter<E extends object> {
   /** Copied on write, so an emit can walk its list while handlers (un)subscribe. */
   readonly #subscriptions = new Map<string, readonly Subscription[]>();
   readonly #counts = new Map<string, number>();
-  #supervisor: HandlerSupervisor;
+  readonly #supervisor: HandlerSupervisor;
 
   /**
    * @param owner How errors name this emitter, e.g. `Task "fib"`.
    * @param events The event names this emitter knows; plugins may add more with `addEvents`.
    */
-  constructor(owner: string, events: Iterable<keyof E & string>, supervisor: HandlerSupervisor = THROWING) {
+  constructor(owner: string, events: Iterable<keyof E & string>, supervisor: HandlerSupervisor = STANDALONE) {
     this.#owner = owner;
     this.#supervisor = supervisor;
     for (const event of events) this.#known.add(event);
@@ -164,11 +175,6 @@ export class Emitter<E extends object> {
     for (const event of events) this.#known.add(event);
   }
 
-  /** For the scheduler: where handler errors and promises go. */
-  supervise(supervisor: HandlerSupervisor): void {
-    this.#supervisor = supervisor;
-  }
-
   #call(event: string, subscription: Subscription, args: readonly unknown[]): Emitted {
     subscription.seen++;
     if (subscription.seen % subscription.every !== 0) return true;
@@ -186,17 +192,9 @@ export class Emitter<E extends object> {
         ok = false;
         continue;
       }
-      if (isPromiseLike(returned)) {
-        const settled = Promise.resolve(returned).then(
-          () => true,
-          (error: unknown) => {
-            this.#supervisor.handlerFailed(error, event);
-            return false;
-          },
-        );
-        this.#supervisor.handlerPending(settled);
-        (pending ??= []).push(settled);
-      }
+      // Async handlers return promises. Other thenables (a Future from `() => task.submit()`)
+      // are a result, not a handler still at work.
+      if (returned instanceof Promise) (pending ??= []).push(this.#supervisor.adopt(returned, event));
     }
     return pending ? { pending: Promise.all(pending).then((results) => ok && results.every(Boolean)) } : ok;
   }
@@ -228,6 +226,3 @@ function positive(value: number | undefined, option: string, fallback: number): 
   return value;
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}

@@ -13,6 +13,7 @@ import { isFrame, type ChildEnvelope, type Frame, type HostEnvelope } from '../w
 import type { WireFormat } from '../wire/serializable.js';
 import type { WorkerExit, WorkerFactory, WorkerHandle, WorkerListener } from './worker-handle.js';
 
+const CHANNEL_CLOSED = 'ERR_IPC_CHANNEL_CLOSED';
 const CHILD_ENTRY = fileURLToPath(new URL('../../workers/child.js', import.meta.url));
 
 export interface ChildWorkerOptions extends WireFormat {
@@ -49,7 +50,7 @@ function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener)
 
   const outbox = new Outbox<HostEnvelope>((frame, done) => {
     if (!subprocess.connected) {
-      done(new Error('the channel to the child is closed'));
+      done(Object.assign(new Error('the channel to the child is closed'), { code: CHANNEL_CLOSED }));
       return;
     }
     if (log.ipc.enabled) log.ipc('host -> %d %s', pid, inline(frame));
@@ -58,6 +59,13 @@ function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener)
     } catch (error) {
       done(error as Error);
     }
+  }, {
+    onError: (error, frame) => {
+      // A closed channel is the child exiting: its exit settles what it held.
+      const { code } = error as { code?: string };
+      if (code === CHANNEL_CLOSED || code === 'EPIPE' || code === 'ECONNRESET') return;
+      for (const envelope of (frame as Frame<HostEnvelope>).$forkline) listener.undeliverable(envelope, error);
+    },
   });
 
   subprocess.on('message', (message: unknown) => {

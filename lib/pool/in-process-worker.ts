@@ -32,12 +32,18 @@ export function inProcessWorkerFactory(format: WireFormat): WorkerFactory {
         });
       };
 
-    const toHost = new Outbox<ChildEnvelope>(
-      deliverer((envelope: ChildEnvelope) => listener.envelope(envelope)),
-      { flushOn: 'immediate' },
-    );
+    const toHost: Outbox<ChildEnvelope> = new Outbox<ChildEnvelope>(deliverer((envelope: ChildEnvelope) => listener.envelope(envelope)), {
+      flushOn: 'immediate',
+      onError: (error, frame) => {
+        for (const envelope of (frame as Frame<ChildEnvelope>).$forkline) runtime.unsendable(envelope, error);
+      },
+    });
     const runtime = new Runtime(toHost, format, defaultInjectors());
-    const toRuntime = new Outbox<HostEnvelope>(deliverer((envelope: HostEnvelope) => runtime.receive(envelope)));
+    const toRuntime = new Outbox<HostEnvelope>(deliverer((envelope: HostEnvelope) => runtime.receive(envelope)), {
+      onError: (error, frame) => {
+        for (const envelope of (frame as Frame<HostEnvelope>).$forkline) listener.undeliverable(envelope, error);
+      },
+    });
     toHost.push({ t: 'ready', pid: process.pid });
 
     const stop = (exit: { exitCode: number | null; signal: string | null }) => {
@@ -53,8 +59,10 @@ export function inProcessWorkerFactory(format: WireFormat): WorkerFactory {
       pid: undefined,
       send: (envelope) => toRuntime.push(envelope),
       close: () => stop({ exitCode: 0, signal: null }),
-      // A call running in the host cannot be stopped; its outcome is ignored from here on.
-      kill: () => stop({ exitCode: null, signal: 'SIGTERM' }),
+      // A call running in the host cannot be stopped: the worker stops taking calls, and is
+      // replaced only once that call has returned, so two never run at once. Its outcome is
+      // ignored: the pool has settled it already.
+      kill: () => void runtime.abandon().then(() => stop({ exitCode: null, signal: 'SIGTERM' })),
     };
     return handle;
   };

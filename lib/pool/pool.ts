@@ -6,10 +6,11 @@
  * own, and p-queue's per-job promises measured ~4 µs a job against ~0.2 µs
  * (scripts/bench/queue-overhead.mjs), a sixth of a tiny task's whole budget.
  */
-import { CancelledError, WorkerCrashedError } from '../errors.js';
+import { CancelledError, SerializationError, WorkerCrashedError } from '../errors.js';
 import { inline, log } from '../debug.js';
 import { deserializeError, type ErrorClass } from '../wire/error-codec.js';
-import type { ChildEnvelope, CommEnvelope, RunEnvelope, TaskIdentity } from '../wire/protocol.js';
+import type { ChildEnvelope, CommEnvelope, HostEnvelope, RunEnvelope, TaskIdentity } from '../wire/protocol.js';
+import type { Serialization } from '../wire/serializable.js';
 import type { Executor, Job, ShutdownOptions } from './executor.js';
 import { Line } from './line.js';
 import { NOTHING_INJECTED } from '../plugin.js';
@@ -27,6 +28,8 @@ export interface PoolOptions {
   readonly maxTasksPerWorker: number;
   /** Close a worker idle this long (ms); a new one starts when work comes. */
   readonly idleTimeout: number;
+  /** For the errors of values the channel refuses. */
+  readonly serialization: Serialization;
 }
 
 /** Calls averaging less than this (ms) count as short, and their worker gets calls ahead. */
@@ -94,10 +97,12 @@ export class Pool implements Executor {
     }
     const worker = job.holder as PoolWorker | undefined;
     if (!worker?.jobs.has(job.id)) return;
-    // Settle now; the worker's own answer, if any, is ignored. A call that started gets its comms
-    // closed by the child and a grace period to return before its worker is stopped.
+    // Settled now; the worker's own answer, if any, is ignored. A call waiting in the child is
+    // dropped there. The call running gets its comms closed and a grace period to return, then
+    // its worker is stopped; never a worker whose running call is another one.
     job.sink.settled(job, { state: 'cancelled', error });
     worker.handle.send({ t: 'cancel', id: job.id, reason: error.message });
+    if (worker.jobs.keys().next().value !== job.id) return;
     setTimeout(() => {
       if (worker.jobs.has(job.id)) this.#kill(worker, { replace: true });
     }, this.#options.cancelGracePeriod).unref();
@@ -155,6 +160,7 @@ export class Pool implements Executor {
     (worker as { handle: WorkerHandle }).handle = this.#options.factory({
       envelope: (envelope) => this.#receive(worker, envelope),
       exit: (exit) => this.#onExit(worker, exit),
+      undeliverable: (envelope, error) => this.#undeliverable(worker, envelope, error),
     });
     this.#workers.add(worker);
   }
@@ -194,6 +200,7 @@ export class Pool implements Executor {
 
   #dispatch(worker: PoolWorker, job: Job): void {
     clearTimeout(worker.idleTimer);
+    worker.idleTimer = undefined;
     if (worker.jobs.size === 0) worker.lastSettle = performance.now();
     worker.jobs.set(job.id, job);
     job.holder = worker;
@@ -264,6 +271,27 @@ export class Pool implements Executor {
         return;
       default:
         envelope satisfies never;
+    }
+  }
+
+  /**
+   * The channel refused an envelope: a value that passed the checks but not the serializer (a
+   * Proxy, say). A call that never reached the child fails with SerializationError; a task that
+   * waits for an answer gets CloseRequestError instead of waiting forever.
+   */
+  #undeliverable(worker: PoolWorker, envelope: HostEnvelope, error: Error): void {
+    log.pool('could not send %s to child %s: %s', envelope.t, worker.handle.pid, error.message);
+    if (envelope.t === 'run') {
+      const job = worker.jobs.get(envelope.id);
+      if (!job) return;
+      this.#release(worker, job);
+      const failure = new SerializationError(`${job.call.task.export}.submit()`, 'args', `cannot be serialized (${error.message})`, this.#options.serialization);
+      failure.cause = error;
+      job.sink.settled(job, { state: 'rejected', error: failure });
+      this.#pump();
+      this.#checkIdle();
+    } else if (envelope.t === 'comm' && envelope.kind === 'response') {
+      worker.handle.send({ ...envelope, kind: 'response-error', data: `the host's answer cannot be serialized (${error.message})` });
     }
   }
 
@@ -340,7 +368,9 @@ export class Pool implements Executor {
 
     if (!worker.ready && !worker.closing) this.#startFailures++;
     const unexpected = !worker.closing || worker.exiting;
-    if (!this.#stopping && (unexpected || worker.replace)) {
+    // Also when calls wait: one may have come while this worker was closing for being idle.
+    const needed = this.#line.size > 0 && this.#workers.size < this.#options.size;
+    if (!this.#stopping && (unexpected || worker.replace || needed)) {
       if (this.#startFailures >= MAX_START_FAILURES) this.#failWaiting(exit, worker.handle.pid);
       else this.#spawn();
     }

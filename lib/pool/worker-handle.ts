@@ -15,6 +15,8 @@ export interface WorkerListener {
   envelope(envelope: ChildEnvelope): void;
   /** Called once, after every envelope the worker sent has been delivered. */
   exit(exit: WorkerExit): void;
+  /** The channel could not carry `envelope` (a value in it cannot be serialized). */
+  undeliverable(envelope: HostEnvelope, error: Error): void;
 }
 
 export interface WorkerHandle {

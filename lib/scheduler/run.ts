@@ -6,7 +6,7 @@
  */
 import { CancelledError } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
-import { Future, futureState, setFutureState, settleFuture, startFuture, type Outcome } from '../future.js';
+import { Future, awaited, futureState, setFutureState, settleFuture, startFuture, type Outcome } from '../future.js';
 import { Link, type CallState } from '../future-link.js';
 import { Job, type Executor, type JobSink } from '../pool/executor.js';
 import { NOTHING_INJECTED, type SubmitCall } from '../plugin.js';
@@ -68,6 +68,9 @@ export class Run implements JobSink {
   #raise: { error: unknown } | undefined;
   readonly #timers = new Set<NodeJS.Timeout>();
   #emptyAnnounced = false;
+  #emptyCheck = false;
+  /** Set once execute() has returned or thrown: later handler failures can only be warnings. */
+  #returned = false;
 
   constructor(context: RunContext, settings: RunSettings) {
     this.#context = context;
@@ -114,6 +117,7 @@ export class Run implements JobSink {
       ...(end.message === undefined ? {} : { message: end.message }),
     };
     events.emit('finished', exit);
+    this.#returned = true;
     if (this.#raise) throw this.#raise.error;
     return exit;
   }
@@ -143,9 +147,10 @@ export class Run implements JobSink {
     const future = new Future(id, task, call, this);
     const link = (task.plugins as readonly unknown[]).length > 0 ? new Link(format, executor) : undefined;
     const { signal } = options;
-    const onAbort = signal && (() => future.cancel(signal.reason instanceof Error ? signal.reason.message : 'its AbortSignal was aborted'));
+    const onAbort =
+      signal && (() => void this.cancel(future, signal.reason instanceof Error ? signal.reason.message : 'its AbortSignal was aborted', signal.reason));
     const label = this.#context.prefixOutput ? `${task.name}#${id}` : undefined;
-    const state: CallState = { job: new Job(id, future, call, this, label), link, signal, onAbort };
+    const state: CallState = { job: new Job(id, future, call, this, label), link, signal, onAbort, executed: false };
     setFutureState(future, state);
     link?.attach(state.job);
     if (link) this.#links.add(link);
@@ -157,7 +162,10 @@ export class Run implements JobSink {
     task.emit('submitted', future, ...call.args);
     // After 'submitted': plugins ask to hear of the call's start there.
     state.job.notify = link?.watched ?? false;
-    executor.execute(state.job);
+    if (!future.done()) {
+      state.executed = true;
+      executor.execute(state.job);
+    }
     if (onAbort) {
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
@@ -185,27 +193,43 @@ export class Run implements JobSink {
   }
 
   // FutureOwner
-  cancel(future: Future, reason: string): boolean {
-    const state = (futureState(future) as CallState | undefined);
+  cancel(future: Future, reason: string, cause?: unknown): boolean {
+    const state = futureState(future) as CallState | undefined;
     if (future.done() || !state) return false;
-    this.#context.executor.cancel(state.job, new CancelledError(future.call.task, reason));
+    const error = new CancelledError(future.call.task, reason);
+    if (cause !== undefined) error.cause = cause;
+    // Cancelled from a 'submitted' handler, before it reached the executor: it never will.
+    if (!state.executed) this.settled(state.job, { state: 'cancelled', error });
+    else this.#context.executor.cancel(state.job, error);
     return true;
   }
 
-  /** For emitters: a handler threw. */
+  /** For emitters: a handler threw. After run() has returned nothing can raise it: a warning. */
   handlerFailed(error: unknown, event: string): void {
     log.scheduler('handler of %s threw: %s', event, inline(error));
+    if (this.#returned) {
+      process.emitWarning(`A handler of '${event}' failed after its run had ended: ${String(error)}`, 'ForklineWarning');
+      return;
+    }
     this.#apply(decide(this.#settings.onException, error), error, ExitCode.EXCEPTION);
   }
 
-  /** For emitters: a handler returned a promise; the run is not empty until it settles. */
-  handlerPending(promise: Promise<unknown>): void {
+  /** For emitters: a handler returned a promise; this run is not empty until it settles. */
+  adopt(promise: Promise<unknown>, event: string): Promise<boolean> {
     this.#pendingHandlers++;
-    void promise.finally(() => {
+    const done = (ok: boolean) => {
       this.#pendingHandlers--;
       if (this.#pendingHandlers === 0) for (const settled of this.#handlersSettled) settled();
       this.#checkEmpty();
-    });
+      return ok;
+    };
+    return promise.then(
+      () => done(true),
+      (error: unknown) => {
+        this.handlerFailed(error, event);
+        return done(false);
+      },
+    );
   }
 
   #settled(future: Future, outcome: Outcome<unknown>, link: Link | undefined): void {
@@ -226,12 +250,13 @@ export class Run implements JobSink {
         events.emit('future-exception', future, outcome.error);
         task.emit('done', future);
         task.emit('exception', future, outcome.error);
-        this.#apply(decide(this.#settings.onException, outcome.error), outcome.error, ExitCode.EXCEPTION);
+        // A future somebody awaits hands its error to them: that code handles it, not the policy.
+        if (!awaited(future)) this.#apply(decide(this.#settings.onException, outcome.error), outcome.error, ExitCode.EXCEPTION);
         break;
       case 'cancelled':
         events.emit('future-cancelled', future, outcome.error);
         task.emit('cancelled', future, outcome.error);
-        if (this.#phase === 'running') this.#apply(this.#settings.onCancelled, outcome.error, ExitCode.CANCELLED);
+        if (this.#phase === 'running' && !awaited(future)) this.#apply(this.#settings.onCancelled, outcome.error, ExitCode.CANCELLED);
         break;
       default:
         outcome satisfies never;
@@ -246,13 +271,24 @@ export class Run implements JobSink {
     this.#end({ code, error });
   }
 
+  /**
+   * Checks for emptiness once the current handlers have returned: a handler that cancels a call
+   * and then awaits something has not handed its promise over yet when the cancel settles.
+   */
   #checkEmpty(): void {
+    if (this.#emptyCheck) return;
+    this.#emptyCheck = true;
+    queueMicrotask(this.#checkEmptyNow);
+  }
+
+  readonly #checkEmptyNow = (): void => {
+    this.#emptyCheck = false;
     if (this.#phase !== 'running' || this.#ends.size > 0 || !this.empty() || this.#emptyAnnounced) return;
     this.#emptyAnnounced = true;
     this.#context.events.emit('empty');
     // A handler of 'empty' may have submitted more.
     if (this.#settings.endOnEmpty && this.empty()) this.#end({ code: ExitCode.EXHAUSTED });
-  }
+  };
 
   #end(request: EndRequest): void {
     if (this.#phase !== 'running' || this.#ends.has(request.code)) return;
@@ -263,7 +299,7 @@ export class Run implements JobSink {
   #guard(fn: () => unknown, event: string): void {
     try {
       const returned = fn();
-      if (returned instanceof Promise) this.handlerPending(returned.catch((error: unknown) => this.handlerFailed(error, event)));
+      if (returned instanceof Promise) void this.adopt(returned, event);
     } catch (error) {
       this.handlerFailed(error, event);
     }

@@ -56,6 +56,7 @@ export class Scheduler {
       cancelGracePeriod: settings.killGracePeriod,
       maxTasksPerWorker: settings.maxTasksPerWorker,
       idleTimeout: settings.idleTimeout,
+      serialization: settings.serialization,
       factory: childWorkerFactory(settings),
     });
     return new Scheduler(pool, settings, settings.prefixOutput);
@@ -74,6 +75,7 @@ export class Scheduler {
       cancelGracePeriod: 0,
       maxTasksPerWorker: Infinity,
       idleTimeout: Infinity,
+      serialization: settings.serialization,
       factory: inProcessWorkerFactory(settings),
     });
     return new Scheduler(pool, settings, false);
@@ -88,7 +90,17 @@ export class Scheduler {
         if (!this.#run) throw error;
         this.#run.handlerFailed(error, event);
       },
-      handlerPending: (promise) => this.#run?.handlerPending(promise),
+      // The run current when the handler ran owns its promise, even if it settles after that run.
+      adopt: (promise, event) => {
+        if (this.#run) return this.#run.adopt(promise, event);
+        return promise.then(
+          () => true,
+          (error: unknown) => {
+            process.emitWarning(`A handler of '${event}' failed outside a run: ${String(error)}`, 'ForklineWarning');
+            return false;
+          },
+        );
+      },
     };
     this.#events = new Emitter('Scheduler', SCHEDULER_EVENTS, supervisor);
     this.#host = {

@@ -27,9 +27,11 @@ export function serializeError(thrown: unknown, serialization: Serialization, de
     hasProps = true;
   }
   const code = (thrown as { code?: unknown }).code;
+  const className = (thrown.constructor as { name?: unknown } | undefined)?.name;
   return {
     $error: 1,
     name: thrown.name,
+    ...(typeof className === 'string' && className !== thrown.name ? { className } : {}),
     message: thrown.message,
     ...(thrown.stack === undefined ? {} : { stack: thrown.stack }),
     ...(code === undefined ? {} : { code: sendable(code, serialization) }),
@@ -49,7 +51,8 @@ export function deserializeError(payload: unknown, classes: ReadonlyMap<string, 
   if (payload.$thrown === 1) return payload.value;
   if (payload.$error !== 1) return payload;
   const data = payload as unknown as SerializedError;
-  const errorClass = classes.get(data.name) ?? BUILTIN_CLASSES.get(data.name) ?? Error;
+  const errorClass =
+    (data.className === undefined ? undefined : classes.get(data.className)) ?? classes.get(data.name) ?? BUILTIN_CLASSES.get(data.name) ?? Error;
   const error = Object.create(errorClass.prototype as object) as Error;
   define(error, 'message', data.message);
   define(error, 'stack', data.stack ?? `${data.name}: ${data.message}`);

@@ -24,7 +24,10 @@ export interface OutboxOptions {
   readonly flushOn?: 'microtask' | 'immediate';
   /** Above this many frames written-but-unconfirmed, `ready()` waits. */
   readonly highWaterMark?: number;
-  /** A write failed: the channel is gone or the value could not be serialized. */
+  /**
+   * A write failed: the channel is gone, or an envelope could not be serialized. A frame refused
+   * outright is split first, so a serialization failure comes with a frame of one envelope.
+   */
   readonly onError?: (error: Error, frame: Frame) => void;
 }
 
@@ -82,26 +85,42 @@ export class Outbox<E extends Envelope> {
   /** Sends what is queued now; false if nothing was queued. */
   flush(): boolean {
     if (this.#batch.length === 0) return false;
-    const frame = { [FRAME_KEY]: this.#batch } as Frame<E>;
+    const envelopes = this.#batch;
     this.#batch = [];
     this.#bytes = 0;
     this.#items = 0;
+    this.#send(envelopes);
+    return true;
+  }
+
+  #send(envelopes: E[]): void {
+    const frame = { [FRAME_KEY]: envelopes } as Frame<E>;
+    let synchronous = true;
+    let refused: Error | undefined;
     this.#unconfirmed++;
     this.#write(frame, (error) => {
       this.#unconfirmed--;
-      if (error) this.#onError(error, frame);
-      if (this.#unconfirmed < this.#highWaterMark && this.#waiters.length > 0) {
-        const waiters = this.#waiters;
-        this.#waiters = [];
-        for (const wake of waiters) wake();
-      }
-      if (this.#unconfirmed === 0 && this.#drainers.length > 0) {
-        const drainers = this.#drainers;
-        this.#drainers = [];
-        for (const wake of drainers) wake();
-      }
+      if (error && synchronous && envelopes.length > 1) refused = error;
+      else if (error) this.#onError(error, frame);
+      this.#wake();
     });
-    return true;
+    synchronous = false;
+    // The channel refused the frame outright (a value it cannot serialize slipped through):
+    // send its envelopes one by one, so only the one at fault is lost, and reported.
+    if (refused) for (const envelope of envelopes) this.#send([envelope]);
+  }
+
+  #wake(): void {
+    if (this.#unconfirmed < this.#highWaterMark && this.#waiters.length > 0) {
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const wake of waiters) wake();
+    }
+    if (this.#unconfirmed === 0 && this.#drainers.length > 0) {
+      const drainers = this.#drainers;
+      this.#drainers = [];
+      for (const wake of drainers) wake();
+    }
   }
 
   /** Resolves at once when the channel keeps up, otherwise once it has drained below the mark. */

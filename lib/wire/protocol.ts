@@ -137,6 +137,8 @@ export interface Frame<E extends Envelope = Envelope> {
 export interface SerializedError {
   readonly $error: 1;
   readonly name: string;
+  /** The constructor's name, when the error reports another `name` (a class that never set it). */
+  readonly className?: string;
   readonly message: string;
   readonly stack?: string;
   readonly code?: unknown;

@@ -6,6 +6,7 @@
  * object, a Map as `{}`. We check before anything is sent so the error can name the path.
  */
 
+import { types } from 'node:util';
 import { SerializationError } from '../errors.js';
 
 export type Serialization = 'json' | 'advanced';
@@ -187,6 +188,8 @@ function prepend(found: Found, segment: string): Found {
 
 /** Why an object's class would not survive, or undefined if it would. */
 function classOf(value: object, serialization: Serialization): string | undefined {
+  // JSON reads a Proxy's properties like any object's; V8's serializer cannot copy one.
+  if (serialization === 'advanced' && types.isProxy(value)) return 'is a Proxy, which cannot be copied to another process; send a plain copy of it';
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null || Array.isArray(value)) return undefined;
   if (serialization === 'advanced') {

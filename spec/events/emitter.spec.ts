@@ -15,7 +15,17 @@ function supervised() {
   const pending: Promise<unknown>[] = [];
   const supervisor: HandlerSupervisor = {
     handlerFailed: (error, event) => void failed.push({ error, event }),
-    handlerPending: (promise) => void pending.push(promise),
+    adopt: (promise, event) => {
+      const settled = promise.then(
+        () => true,
+        (error: unknown) => {
+          failed.push({ error, event });
+          return false;
+        },
+      );
+      pending.push(settled);
+      return settled;
+    },
   };
   return { emitter: new Emitter<Events>('Test emitter', EVENTS, supervisor), failed, pending };
 }

@@ -29,30 +29,64 @@ export function cacheDirectory(): string {
   return process.env.FORKLINE_CACHE_DIR ?? join(tmpdir(), `forkline-ts-cache-${safeUser()}`);
 }
 
+let privateCache: Promise<boolean> | undefined;
+
+/**
+ * Whether the cache directory is ours alone. Its files are executed, so a directory another user
+ * made (in a shared temp directory, say) or can write to is not used: then we transpile every time.
+ */
+function cacheIsPrivate(directory: string): Promise<boolean> {
+  privateCache ??= (async () => {
+    try {
+      await mkdir(directory, { recursive: true, mode: 0o700 });
+      const info = await stat(directory);
+      const uid = process.getuid?.();
+      return uid === undefined || (info.uid === uid && (info.mode & 0o022) === 0);
+    } catch {
+      return false;
+    }
+  })();
+  return privateCache;
+}
+
 export async function transpileCached(source: string, path: string, format: ModuleFormat): Promise<string> {
-  const key = createHash('sha256').update(`${CACHE_VERSION}\0${format}\0${path}\0${source}`).digest('hex').slice(0, 40);
   const directory = cacheDirectory();
+  if (!(await cacheIsPrivate(directory))) return transpile(source, path, format);
+  const key = createHash('sha256').update(`${CACHE_VERSION}\0${format}\0${path}\0${source}`).digest('hex').slice(0, 40);
   const file = join(directory, `${key}.js`);
   const cached = await readCached(file);
   if (cached !== undefined) return cached;
   // Children of one pool start together and would all load TypeScript for the same file: one
   // transpiles, the others wait for its result.
   const lock = `${file}.lock`;
-  if (!(await acquire(directory, lock))) {
+  const acquired = await acquire(directory, lock);
+  if (!acquired) {
     const written = await waitFor(file, lock);
     if (written !== undefined) return written;
   }
   try {
-    return await transpileTo(file, source, path, format);
+    const output = await transpile(source, path, format);
+    await store(file, output);
+    return output;
   } finally {
-    await rm(lock, { recursive: true, force: true });
+    if (acquired) await rm(lock, { recursive: true, force: true });
   }
 }
 
-async function transpileTo(file: string, source: string, path: string, format: ModuleFormat): Promise<string> {
-  const directory = cacheDirectory();
+/** Written aside and renamed, so a child reading concurrently never sees half a file. */
+async function store(file: string, output: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await writeFile(temporary, output, { mode: 0o600 });
+    await rename(temporary, file);
+  } catch {
+    // A cache that cannot be written only costs speed.
+  }
+}
+
+async function transpile(source: string, path: string, format: ModuleFormat): Promise<string> {
   const ts = await loadTypeScript(path);
-  const output = ts.transpileModule(source, {
+  return ts.transpileModule(source, {
     fileName: path,
     compilerOptions: {
       module: format === 'module' ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS,
@@ -63,16 +97,6 @@ async function transpileTo(file: string, source: string, path: string, format: M
       isolatedModules: true,
     },
   }).outputText;
-  // Written aside and renamed, so a child reading concurrently never sees half a file.
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await mkdir(directory, { recursive: true });
-    await writeFile(temporary, output);
-    await rename(temporary, file);
-  } catch {
-    // A cache that cannot be written only costs speed.
-  }
-  return output;
 }
 
 async function readCached(file: string): Promise<string | undefined> {
@@ -130,17 +154,25 @@ function loadTypeScript(path: string): Promise<TypeScriptApi> {
   typescript ??= (async () => {
     // The project's own typescript first, then whatever forkline can see.
     for (const from of [pathToFileURL(path).href, import.meta.url]) {
+      let api: Partial<TypeScriptApi>;
       try {
         const resolved = createRequire(from).resolve('typescript');
-        const module = (await import(pathToFileURL(resolved).href)) as { default: TypeScriptApi };
-        return module.default;
+        api = ((await import(pathToFileURL(resolved).href)) as { default: Partial<TypeScriptApi> }).default;
       } catch {
-        // Try the next place.
+        continue;
       }
+      // TypeScript 7 (the native compiler) has no JavaScript API to strip types with.
+      if (typeof api.transpileModule !== 'function' || api.ModuleKind === undefined) {
+        throw new Error(
+          `forkline cannot load the TypeScript module ${path}: the installed typescript ${String(api.version)} has no transpileModule(). ` +
+            'forkline strips types with TypeScript 5 or 6: npm install --save-dev typescript@5',
+        );
+      }
+      return api as TypeScriptApi;
     }
     throw new Error(
-      `forkline cannot run the TypeScript task module ${path}: the "typescript" package was not found. ` +
-        'Install it in your project (npm install --save-dev typescript), or point the task at compiled JavaScript.',
+      `forkline cannot load the TypeScript module ${path}: the "typescript" package was not found. ` +
+        'Install it in your project (npm install --save-dev typescript@5), or point the task at compiled JavaScript.',
     );
   })();
   return typescript;
