@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 export default {
   preset: 'ts-jest/presets/default-esm',
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/spec/environment.mjs',
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.spec.ts'],
   // Tests use the built package, as users do: `npm test` builds first.
