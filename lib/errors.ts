@@ -51,6 +51,23 @@ export class InvalidOptionError extends ForklineError {
 }
 InvalidOptionError.prototype.name = 'InvalidOptionError';
 
+/** An options object has a key that is no option of the call: a typo, usually. */
+export class UnknownOptionError extends ForklineError {
+  override readonly code = 'ERR_UNKNOWN_OPTION';
+  constructor(
+    readonly option: string,
+    readonly known: readonly string[],
+    where: string,
+  ) {
+    const near = closest(option, known);
+    super(
+      `${where} has no option \`${option}\`${near === undefined ? '' : ` (did you mean \`${near}\`?)`}. ` +
+        `Its options: ${known.map((name) => `\`${name}\``).join(', ')}.`,
+    );
+  }
+}
+UnknownOptionError.prototype.name = 'UnknownOptionError';
+
 /** `submit()` (or anything that needs a live run) was called while the scheduler was not running. */
 export class SchedulerNotRunningError extends ForklineError {
   override readonly code = 'ERR_SCHEDULER_NOT_RUNNING';
@@ -157,8 +174,32 @@ InjectionConflictError.prototype.name = 'InjectionConflictError';
 /** A plugin was given a configuration that cannot work (e.g. a Limiter that waits on its own task). */
 export class PluginError extends ForklineError {
   override readonly code = 'ERR_PLUGIN';
+
+  /** A plugin that keeps per-task state was given to a second task. */
+  static attachedTwice(plugin: string, task: string): PluginError {
+    return new PluginError(`This ${plugin} is already attached to task "${task}". Make one ${plugin} per task.`);
+  }
+
+  /** A Limiter whose notWhileRunning lists its own task could never let a call through. */
+  static waitsOnItself(task: string): PluginError {
+    return new PluginError(`Limiter on task "${task}" lists the task itself in notWhileRunning, so no call could ever run. Remove it, or use maxConcurrent: 1.`);
+  }
+
+  /** Limits of CPU time or memory on a platform without /proc. */
+  static withoutProc(platform: string): PluginError {
+    return new PluginError(`Limits({ cpuTime, memory }) reads /proc, which ${platform} does not have. Use wallTime alone here.`);
+  }
 }
 PluginError.prototype.name = 'PluginError';
+
+/** Host and child disagree on the protocol: different forkline versions, or a future from elsewhere. */
+export class ProtocolError extends ForklineError {
+  override readonly code = 'ERR_PROTOCOL';
+  constructor(what: string) {
+    super(`forkline ${what}. Host and child must run the same forkline version; reinstall it if they differ.`);
+  }
+}
+ProtocolError.prototype.name = 'ProtocolError';
 
 /** `comm.request()` got no response within its `timeout`. The late response, if any, is dropped. */
 export class CommTimeoutError extends ForklineError {
@@ -289,6 +330,29 @@ export function formatValue(value: unknown): string {
   } catch {
     return Object.prototype.toString.call(value);
   }
+}
+
+/** The known name within two edits of `name`, if any. */
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }
 
 function typeName(value: unknown): string {

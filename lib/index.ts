@@ -7,7 +7,7 @@ export type { RunOptions } from './scheduler/run.js';
 export type { SchedulerEvents } from './scheduler/events.js';
 export { ExitCode, type ExitState } from './scheduler/exit.js';
 export type { ErrorAction, ExceptionPolicy } from './scheduler/policy.js';
-export { Task, type TaskEvents, type TaskEventMap, type TaskArgs, type SubmitOptions, type AnyTask } from './task.js';
+export { Task, type Submitted, type TaskEvents, type TaskEventMap, type TaskArgs, type SubmitOptions, type AnyTask } from './task.js';
 export { Future, type FutureState } from './future.js';
 export { taskRef, taskModule, type TaskRef, type TaskModule, type TaskFunction } from './task-ref.js';
 export type { Plugin, PluginTypes, SubmitCall, AnyPlugin, TaskResult } from './plugin.js';
@@ -26,6 +26,8 @@ export {
   ForklineError,
   EventNotKnownError,
   InvalidOptionError,
+  UnknownOptionError,
+  ProtocolError,
   SchedulerNotRunningError,
   SchedulerBusyError,
   TaskLoadError,

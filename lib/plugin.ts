@@ -34,6 +34,8 @@ export interface PluginTypes {
   readonly events: object;
   /** Name → type of the values the plugin injects. */
   readonly injects: object;
+  /** `false` when the plugin never vetoes: then `submit()` is typed to always return a future. */
+  readonly vetoes?: boolean;
 }
 
 /**

@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { Emitter, type Emitted, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from './events/emitter.js';
 import { InvalidOptionError } from './errors.js';
+import { checkOptions } from './options.js';
 import type { Future } from './future.js';
-import { NOTHING_INJECTED, type AnyPlugin, type PluginEvents, type PluginInjects, type SubmitArgs, type SubmitCall, type TaskResult } from './plugin.js';
+import { NOTHING_INJECTED, type AnyPlugin, type Plugin, type PluginEvents, type PluginInjects, type SubmitArgs, type SubmitCall, type TaskResult } from './plugin.js';
 import type { TaskFunction, TaskRef } from './task-ref.js';
 import { renderTaskPanel } from './task-panel.js';
 
@@ -32,6 +33,18 @@ export type TaskEventMap<F extends TaskFunction, P extends readonly AnyPlugin[]>
   TaskArgs<F, P>
 > &
   PluginEvents<P, F>;
+
+/**
+ * What `submit()` returns: a future, or `undefined` when one of the plugins may veto the call
+ * (a plugin says it never does with `vetoes: false` in its types).
+ */
+export type Submitted<F extends TaskFunction, P extends readonly AnyPlugin[]> =
+  MayVeto<P> extends true ? Future<TaskResult<F>> | undefined : Future<TaskResult<F>>;
+
+type MayVeto<P extends readonly AnyPlugin[]> = true extends Vetoes<P[number]> ? true : false;
+type Vetoes<Q> = Q extends Plugin<infer T> ? (T extends { readonly vetoes: false } ? false : true) : true;
+
+const NO_OPTIONS: SubmitOptions = Object.freeze({});
 
 /** The arguments `submit()` takes for a task running `F` with plugins `P`. */
 export type TaskArgs<F extends TaskFunction, P extends readonly AnyPlugin[]> = SubmitArgs<F, PluginInjects<P, F>>;
@@ -90,21 +103,29 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
    * @throws SchedulerNotRunningError when the scheduler is not running.
    * @throws SerializationError when an argument cannot be sent to a child.
    */
-  submit(...args: TaskArgs<F, P>): Future<TaskResult<F>> | undefined {
-    return this.submitWith({}, ...args);
+  submit(...args: TaskArgs<F, P>): Submitted<F, P> {
+    return this.#submit(NO_OPTIONS, args);
   }
 
   /** `submit()` with options, such as an AbortSignal. */
-  submitWith(options: SubmitOptions, ...args: TaskArgs<F, P>): Future<TaskResult<F>> | undefined {
+  submitWith(options: SubmitOptions, ...args: TaskArgs<F, P>): Submitted<F, P> {
+    checkOptions(options, `${this.name}.submitWith()`, ['signal']);
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+      throw new InvalidOptionError('signal', 'an AbortSignal', options.signal);
+    }
+    return this.#submit(options, args);
+  }
+
+  #submit(options: SubmitOptions, args: readonly unknown[]): Submitted<F, P> {
     this.#host.assertRunning(`${this.name}.submit()`);
     let call: SubmitCall = { task: this.identity, args, inject: NOTHING_INJECTED };
     for (const plugin of this.plugins) {
       if (!plugin.preSubmit) continue;
       const next = plugin.preSubmit(call, this);
-      if (next === false) return undefined;
+      if (next === false) return undefined as Submitted<F, P>;
       call = next;
     }
-    return this.#host.submit(this, call, options) as Future<TaskResult<F>>;
+    return this.#host.submit(this, call, options) as Submitted<F, P>;
   }
 
   /** Subscribes to an event of this task; returns a function that unsubscribes. */

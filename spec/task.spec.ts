@@ -55,7 +55,7 @@ describe.each(schedulerKinds)('futures on %s', (_kind, make) => {
     const states: FutureState[] = [];
     scheduler.on('start', () => {
       future = sleep.submit(300);
-      states.push(future!.state);
+      states.push(future.state);
     });
     sleep.on('done', (done) => void states.push(done.state));
 
@@ -100,8 +100,8 @@ describe.each(schedulerKinds)('futures on %s', (_kind, make) => {
     scheduler.on('start', () => {
       sleep.submit(50);
       queued = sleep.submit(60);
-      expect(queued!.cancel('not needed')).toBe(true);
-      cancelledAgain = queued!.cancel();
+      expect(queued.cancel('not needed')).toBe(true);
+      cancelledAgain = queued.cancel();
     });
 
     await scheduler.run({ onCancelled: 'continue' });

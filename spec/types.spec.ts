@@ -3,6 +3,7 @@
  * `@ts-expect-error` must be an error, and everything else must compile.
  */
 import {
+  Comm,
   EventNotKnownError,
   ExitCode,
   Limiter,
@@ -12,6 +13,7 @@ import {
   type TaskEventMap,
 } from 'forkline';
 import type * as CallShape from './fixtures/call-shape.ts';
+import type * as CommTasks from './fixtures/comm.ts';
 import type * as Failures from './fixtures/failures.ts';
 import type * as Math from './fixtures/math.ts';
 import { fixtureModule } from './helpers.js';
@@ -19,6 +21,7 @@ import { fixtureModule } from './helpers.js';
 const math = fixtureModule<typeof Math>('math.ts');
 const failures = fixtureModule<typeof Failures>('failures.ts');
 const shape = fixtureModule<typeof CallShape>('call-shape.ts');
+const comm = fixtureModule<typeof CommTasks>('comm.ts');
 
 /** True only when A and B are the same type. */
 type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -53,7 +56,8 @@ describe('types', () => {
     sleep.on('result', (_future, slept) => void results.push(exactly<number>()(slept)));
     add.on('submitted', (_future, ...args) => void exactly<[a: number, b: number]>()(args));
     scheduler.on('start', () => {
-      future = exactly<Future<number> | undefined>()(add.submit(2, 3));
+      // No plugin that could veto: always a future.
+      future = exactly<Future<number>>()(add.submit(2, 3));
       sleep.submit(1);
       exactly<Future<number>>()(scheduler.submit(math.fib, 10));
     });
@@ -129,6 +133,21 @@ describe('types', () => {
     add.on('call-limit-reached', (task, args) => void reached.push(task, exactly<readonly unknown[]>()(args)));
     const events: (keyof TaskEventMap<typeof Math.add, [Limiter]>)[] = ['call-limit-reached', 'concurrent-limit-reached', 'disabled-due-to-running-task'];
     expect(add.events).toEqual(expect.arrayContaining(events));
+  });
+
+  test('submit() may return undefined only when a plugin may veto the call', async () => {
+    const scheduler = Scheduler.withSequential();
+    const limited = scheduler.task(math.add, { plugins: [new Limiter({ maxCalls: 1 })] });
+    const talking = scheduler.task(comm.askOnce, { plugins: [Comm.Plugin()] });
+    const results: unknown[] = [];
+    talking.on('comm-request', (msg) => msg.respond('yes'));
+    scheduler.on('start', async () => {
+      const maybe = exactly<Future<number> | undefined>()(limited.submit(1, 2));
+      const surely = exactly<Future>()(talking.submit('q'));
+      results.push(await maybe, await surely);
+    });
+    await scheduler.run();
+    expect(results).toEqual([3, 'yes']);
   });
 
   test('scheduler events carry typed arguments', async () => {

@@ -4,7 +4,7 @@
  * The same runtime serves a forked child (workers/child.ts wires it to the IPC channel) and the
  * host itself in sequential mode (wired to an in-memory channel), so both behave alike.
  */
-import { SerializationError } from '../lib/errors.js';
+import { ProtocolError, SerializationError } from '../lib/errors.js';
 import { serializeError } from '../lib/wire/error-codec.js';
 import type { ChildEnvelope, CommEnvelope, HostEnvelope, InjectSpec, RunEnvelope, TaskIdentity } from '../lib/wire/protocol.js';
 import { assertSendable, type WireFormat } from '../lib/wire/serializable.js';
@@ -214,7 +214,7 @@ export class Runtime {
     setOutputLabel(envelope.label);
     let value: unknown;
     try {
-      if (!defined) throw new TypeError(`forkline's child runtime got a call of task #${envelope.task}, which the host never defined; the host and child versions differ.`);
+      if (!defined) throw new ProtocolError(`child runtime got a call of task #${envelope.task}, which the host never defined`);
       const fn = defined.fn;
       if (!fn) return this.#executeAfterLoad(active, defined);
       this.#started(envelope);
@@ -264,7 +264,7 @@ export class Runtime {
         continue;
       }
       const injector = this.#injectors.get(spec.kind);
-      if (!injector) throw new TypeError(`forkline's child runtime cannot build an injected "${spec.kind}"; the host and child versions differ.`);
+      if (!injector) throw new ProtocolError(`child runtime cannot build an injected "${spec.kind}"`);
       injected[name] = injector(context, name, spec);
     }
     return [...args, injected];

@@ -2,7 +2,8 @@
  * Comm.Plugin: injects a comm into every call of its task and turns the task's comm envelopes
  * into the task events comm-open, comm-message, comm-request and comm-close.
  */
-import { InjectionConflictError, InvalidOptionError } from '../errors.js';
+import { InjectionConflictError, InvalidOptionError, ProtocolError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { Future } from '../future.js';
 import { futureLink } from '../future-link.js';
 import type { Emitted } from '../events/emitter.js';
@@ -41,6 +42,7 @@ export type CommSchemaOf<F, N extends string> =
 interface CommTypes<N extends string> extends PluginTypes {
   readonly events: CommEvents<CommSchemaOf<this['fn'], N>>;
   readonly injects: { readonly [K in N]: Comm };
+  readonly vetoes: false;
 }
 
 const EVENTS = ['comm-open', 'comm-message', 'comm-request', 'comm-close'];
@@ -61,6 +63,7 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
   readonly #comms = new Map<Future, HostComm>();
 
   constructor(options: CommPluginOptions<N> = {}) {
+    checkOptions(options, 'Comm.Plugin()', ['parameterName', 'createComms']);
     const parameterName = options.parameterName ?? 'comm';
     if (typeof parameterName !== 'string' || parameterName.length === 0) {
       throw new InvalidOptionError('parameterName', 'a non-empty string', parameterName);
@@ -166,6 +169,6 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
 /** The transport a host comm uses by default: the call's own channel to its child. */
 export function defaultTransport(future: Future): CommTransport {
   const link = futureLink(future);
-  if (!link) throw new TypeError(`forkline: future ${future.id} has no channel; it was not submitted by a scheduler.`);
+  if (!link) throw new ProtocolError(`has no channel for future ${future.id}: it was not submitted by a scheduler`);
   return link;
 }

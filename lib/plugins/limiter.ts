@@ -3,6 +3,7 @@
  * other tasks run, and says which limit it hit with an event.
  */
 import { InvalidOptionError, PluginError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { Plugin, PluginTypes, SubmitCall } from '../plugin.js';
 import type { AnyTask } from '../task.js';
 
@@ -42,11 +43,16 @@ export class Limiter implements Plugin<LimiterTypes> {
   #task: AnyTask | undefined;
 
   constructor(options: LimiterOptions) {
-    if (typeof (options as unknown) !== 'object' || (options as unknown) === null) throw new InvalidOptionError('Limiter options', 'an object', options);
+    checkOptions(options, 'new Limiter()', ['maxCalls', 'maxConcurrent', 'notWhileRunning']);
     this.maxCalls = limit(options.maxCalls, 'maxCalls');
     this.maxConcurrent = limit(options.maxConcurrent, 'maxConcurrent');
     const tasks = options.notWhileRunning ?? [];
     this.notWhileRunning = Array.isArray(tasks) ? [...(tasks as readonly AnyTask[])] : [tasks as AnyTask];
+    for (const task of this.notWhileRunning) {
+      if (typeof (task as Partial<AnyTask> | null)?.running !== 'function') {
+        throw new InvalidOptionError('notWhileRunning', 'tasks made by scheduler.task()', task);
+      }
+    }
     if (options.maxCalls === undefined && options.maxConcurrent === undefined && this.notWhileRunning.length === 0) {
       throw new InvalidOptionError('Limiter options', 'at least one of maxCalls, maxConcurrent, notWhileRunning', options);
     }
@@ -58,9 +64,9 @@ export class Limiter implements Plugin<LimiterTypes> {
   }
 
   attach(task: AnyTask): void {
-    if (this.#task) throw new PluginError(`This Limiter is already attached to task "${this.#task.name}"; make one Limiter per task.`);
+    if (this.#task) throw PluginError.attachedTwice('Limiter', this.#task.name);
     if (this.notWhileRunning.includes(task)) {
-      throw new PluginError(`Limiter on task "${task.name}" lists the task itself in notWhileRunning; it could never run. Remove it, or use maxConcurrent: 1.`);
+      throw PluginError.waitsOnItself(task.name);
     }
     this.#task = task;
     task.addEvents(...EVENTS);

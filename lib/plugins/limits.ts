@@ -7,6 +7,7 @@
  * and the child is killed and replaced.
  */
 import { CpuTimeLimitError, InvalidOptionError, MemoryLimitError, PluginError, WallTimeLimitError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { Future } from '../future.js';
 import { futureLink } from '../future-link.js';
 import type { Plugin, PluginTypes } from '../plugin.js';
@@ -33,6 +34,7 @@ export interface LimitsEvents {
 interface LimitsTypes extends PluginTypes {
   readonly events: LimitsEvents;
   readonly injects: object;
+  readonly vetoes: false;
 }
 
 const EVENTS = ['limit-walltime', 'limit-cputime', 'limit-memory'];
@@ -49,9 +51,7 @@ export class Limits implements Plugin<LimitsTypes> {
   readonly #watches = new Map<Future, () => void>();
 
   constructor(options: LimitsOptions) {
-    if (typeof (options as unknown) !== 'object' || (options as unknown) === null) {
-      throw new InvalidOptionError('Limits options', 'an object', options);
-    }
+    checkOptions(options, 'new Limits()', ['wallTime', 'cpuTime', 'memory', 'sampleInterval']);
     this.wallTime = positive(options.wallTime, 'wallTime');
     this.cpuTime = positive(options.cpuTime, 'cpuTime');
     this.memory = positive(options.memory, 'memory');
@@ -60,12 +60,12 @@ export class Limits implements Plugin<LimitsTypes> {
       throw new InvalidOptionError('Limits options', 'at least one of wallTime, cpuTime, memory', options);
     }
     if ((this.cpuTime !== undefined || this.memory !== undefined) && !processUsageSupported) {
-      throw new PluginError(`Limits({ cpuTime, memory }) reads /proc, which ${process.platform} does not have. Use wallTime alone here.`);
+      throw PluginError.withoutProc(process.platform);
     }
   }
 
   attach(task: AnyTask): void {
-    if (this.#task) throw new PluginError(`This Limits plugin is already attached to task "${this.#task.name}"; make one per task.`);
+    if (this.#task) throw PluginError.attachedTwice('Limits plugin', this.#task.name);
     this.#task = task;
     task.addEvents(...EVENTS);
     task.on('submitted', (future: Future) => {

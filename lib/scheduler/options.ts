@@ -3,6 +3,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
+import { boolean, checkOptions, integer, stringArray } from '../options.js';
 import type { ErrorClass } from '../wire/error-codec.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, type Serialization, type WireFormat } from '../wire/serializable.js';
 import { checkExceptionPolicy } from './policy.js';
@@ -29,7 +30,7 @@ export interface SchedulerOptions {
 export interface ProcessSchedulerOptions extends SchedulerOptions {
   /** Node flags for the children, e.g. `['--max-old-space-size=512']`. Default none. */
   readonly execArgv?: readonly string[];
-  /** The children's environment. Default `process.env`. */
+  /** Environment variables for the children, added to `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The children's working directory. Default the host's. */
   readonly cwd?: string;
@@ -58,8 +59,15 @@ export interface ProcessSettings extends WireFormat {
   readonly idleTimeout: number;
 }
 
+const COMMON_OPTIONS = ['serialization', 'errorClasses', 'maxPayloadBytes'] as const;
+const PROCESS_OPTIONS = [...COMMON_OPTIONS, 'execArgv', 'env', 'cwd', 'prefixOutput', 'prefetch', 'killGracePeriod', 'maxTasksPerWorker', 'idleTimeout'] as const;
+const RUN_OPTIONS = ['timeout', 'endOnEmpty', 'wait', 'onException', 'onCancelled'] as const;
+
 export function processSettings(maxWorkers: unknown, options: ProcessSchedulerOptions = {}): ProcessSettings {
-  checkObject(options, 'options');
+  checkOptions(options, 'Scheduler.withProcesses()', PROCESS_OPTIONS);
+  const { env, cwd } = options;
+  if (env !== undefined && (typeof env !== 'object' || (env as unknown) === null)) throw new InvalidOptionError('env', 'an object of environment variables', env);
+  if (cwd !== undefined && typeof cwd !== 'string') throw new InvalidOptionError('cwd', 'a directory path', cwd);
   return {
     maxWorkers: integer(maxWorkers ?? availableParallelism(), 'maxWorkers', 1),
     ...common(options),
@@ -75,7 +83,7 @@ export function processSettings(maxWorkers: unknown, options: ProcessSchedulerOp
 }
 
 export function commonSettings(options: SchedulerOptions = {}): Pick<ProcessSettings, 'serialization' | 'maxPayloadBytes' | 'errorClasses'> {
-  checkObject(options, 'options');
+  checkOptions(options, 'Scheduler.withSequential()', COMMON_OPTIONS);
   return common(options);
 }
 
@@ -96,7 +104,7 @@ function common(options: SchedulerOptions): Pick<ProcessSettings, 'serialization
 }
 
 export function runSettings(options: RunOptions = {}): RunSettings {
-  checkObject(options, 'run() options');
+  checkOptions(options, 'scheduler.run()', RUN_OPTIONS);
   const { timeout } = options;
   if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && timeout <= 2 ** 31 - 1)) {
     throw new InvalidOptionError('timeout', 'a number of milliseconds > 0 (and < 2^31)', timeout);
@@ -112,29 +120,4 @@ export function runSettings(options: RunOptions = {}): RunSettings {
     onException: checkExceptionPolicy(options.onException ?? 'raise', 'onException'),
     onCancelled: onCancelled,
   };
-}
-
-function integer(value: unknown, option: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidOptionError(option, `an integer >= ${min}`, value);
-  }
-  return value;
-}
-
-function boolean(value: unknown, option: string): boolean {
-  if (typeof value !== 'boolean') throw new InvalidOptionError(option, 'a boolean', value);
-  return value;
-}
-
-function stringArray(value: unknown, option: string): readonly string[] {
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
-    throw new InvalidOptionError(option, 'an array of strings', value);
-  }
-  return value as string[];
-}
-
-function checkObject(value: unknown, option: string): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidOptionError(option, 'an object', value);
-  }
 }

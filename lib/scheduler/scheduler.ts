@@ -6,6 +6,7 @@
  */
 import { Emitter, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from '../events/emitter.js';
 import { InvalidOptionError, SchedulerBusyError, SchedulerNotRunningError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import * as forklineErrors from '../errors.js';
 import type { Future } from '../future.js';
 import type { AnyPlugin, SubmitArgs, TaskResult } from '../plugin.js';
@@ -125,6 +126,10 @@ export class Scheduler {
     if (typeof (ref as unknown) !== 'object' || (ref as unknown) === null || typeof ref.module !== 'string' || typeof ref.export !== 'string') {
       throw new InvalidOptionError('ref', 'a task ref from taskRef() or taskModule()', ref);
     }
+    if (Array.isArray(options)) {
+      throw new InvalidOptionError('options', '{ plugins: [...] } (plugins go in an object, not as the second argument)', options);
+    }
+    checkOptions(options, 'scheduler.task()', ['plugins', 'name']);
     return new Task(this.#host, ref, options.plugins ?? ([] as unknown as P), options.name);
   }
 

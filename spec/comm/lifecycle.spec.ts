@@ -63,7 +63,7 @@ describe.each(schedulerKinds)('comm lifecycle on %s', (_kind, make) => {
     task.on('comm-close', (msg) => void seen.push(['close', msg.data]));
     task.on('result', (_future, value) => void seen.push(['result', value]));
     let commId = '';
-    scheduler.on('start', () => void (commId = `${task.submit()!.id}:comm`));
+    scheduler.on('start', () => void (commId = `${task.submit().id}:comm`));
     await scheduler.run();
     expect(seen).toEqual([
       ['open', 'ack'],

@@ -79,7 +79,7 @@ describe('Comm plugin options and errors', () => {
     task.on('comm-message', (msg) => void seen.push(msg.data));
     task.on('result', (_future, id) => void seen.push(id));
     let id = 0;
-    scheduler.on('start', () => void (id = task.submit()!.id));
+    scheduler.on('start', () => void (id = task.submit().id));
     await scheduler.run();
     expect(seen).toEqual(['via channel', `${id}:channel`]);
   });

@@ -1,4 +1,4 @@
-import { Comm, InvalidOptionError, Limiter, Scheduler, SerializationError } from 'forkline';
+import { Comm, InvalidOptionError, Limiter, Limits, Scheduler, SerializationError, UnknownOptionError } from 'forkline';
 import type * as Faults from '../fixtures/faults.ts';
 import type * as Math from '../fixtures/math.ts';
 import { expectNoChildren, fixtureModule } from '../helpers.js';
@@ -91,4 +91,41 @@ test('wrong options get InvalidOptionError with the expected and the actual valu
     expect(make).toThrow(InvalidOptionError);
     expect(make).toThrow(message);
   }
+});
+
+test('a misspelled option is refused, naming the option, its likely meaning and the known ones', async () => {
+  const misspelled: [() => unknown, string][] = [
+    [() => Scheduler.withProcesses(1, { serialisation: 'json' } as never), 'Scheduler.withProcesses() has no option `serialisation` (did you mean `serialization`?).'],
+    [() => Scheduler.withSequential({ maxPayload: 1 } as never), 'Scheduler.withSequential() has no option `maxPayload`'],
+    [() => new Limiter({ maxCall: 1 } as never), 'new Limiter() has no option `maxCall` (did you mean `maxCalls`?).'],
+    [() => new Limits({ walltime: 1 } as never), 'new Limits() has no option `walltime` (did you mean `wallTime`?).'],
+    [() => Comm.Plugin({ name: 'x' } as never), 'Comm.Plugin() has no option `name`.'],
+  ];
+  for (const [make, message] of misspelled) {
+    expect(make).toThrow(UnknownOptionError);
+    expect(make).toThrow(message);
+  }
+  await expect(Scheduler.withSequential().run({ endOnEmtpy: false } as never)).rejects.toThrow(
+    'scheduler.run() has no option `endOnEmtpy` (did you mean `endOnEmpty`?).',
+  );
+});
+
+test('plugins given as the second argument of task(), or a signal that is no AbortSignal, are refused', async () => {
+  const scheduler = Scheduler.withSequential();
+  expect(() => scheduler.task(math.add, [Comm.Plugin()] as never)).toThrow(
+    'Expected `options` to be { plugins: [...] } (plugins go in an object, not as the second argument)',
+  );
+  const add = scheduler.task(math.add);
+  let error: unknown;
+  scheduler.on('start', () => {
+    try {
+      add.submitWith({ signal: 'stop' as never }, 1, 2);
+    } catch (caught) {
+      error = caught;
+    }
+  });
+  await scheduler.run();
+  expect((error as Error).message).toBe('Expected `signal` to be an AbortSignal, got `"stop"` (string).');
+  expect(add.eventCounts).toEqual({});
+  expect(() => new Limiter({ notWhileRunning: [math.add as never] })).toThrow('Expected `notWhileRunning` to be tasks made by scheduler.task()');
 });

@@ -14,8 +14,8 @@ test('cancelling a queued call dequeues it: it never runs, and only cancelled is
   sleep.on('cancelled', (future, error) => void order.push(`cancelled ${future.id} ${(error as Error).name}`));
   let ids: number[] = [];
   scheduler.on('start', () => {
-    const running = sleep.submit(200)!;
-    const queued = sleep.submit(200)!;
+    const running = sleep.submit(200);
+    const queued = sleep.submit(200);
     ids = [running.id, queued.id];
     expect(queued.cancel('changed my mind')).toBe(true);
     expect(queued.cancel()).toBe(false);
@@ -57,7 +57,7 @@ test('cancelling a running call that ignores SIGTERM: settled at once, its child
   pid.on('result', () => {
     if (pids.length !== 1) return;
     stubbornPid = pids[0]!;
-    const future = stubborn.submit()!;
+    const future = stubborn.submit();
     scheduler.callLater(300, () => {
       // Submitted first: once the cancelled call settles, nothing else would keep the run going.
       pid.submit();

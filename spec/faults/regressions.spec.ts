@@ -58,7 +58,7 @@ test('cancelling a call waiting behind a long synchronous call does not kill the
   pid.on('result', () => {
     if (++warm < 5) return;
     spin.submit(600);
-    const waiting = pid.submit()!;
+    const waiting = pid.submit();
     scheduler.callLater(150, () => waiting.cancel('not needed'));
   });
   scheduler.on('start', () => {
@@ -94,7 +94,7 @@ test('an aborted call rejects its awaiter with a CancelledError whose cause is t
   let error: unknown;
   scheduler.on('start', async () => {
     const controller = new AbortController();
-    const settled = sleep.submitWith({ signal: controller.signal }, 1000)!.then(undefined, (caught: unknown) => caught);
+    const settled = sleep.submitWith({ signal: controller.signal }, 1000).then(undefined, (caught: unknown) => caught);
     controller.abort(reason);
     error = await settled;
   });
@@ -109,7 +109,7 @@ test('a handler that cancels a call and then awaits keeps the run going until it
   const add = scheduler.task(math.add);
   const seen: unknown[] = [];
   scheduler.on('start', async () => {
-    sleep.submit(1000)?.cancel();
+    sleep.submit(1000).cancel();
     await new Promise((resolve) => setTimeout(resolve, 100));
     seen.push(scheduler.running(), await add.submit(1, 1));
   });
@@ -178,7 +178,7 @@ test('sequential mode: a cancelled running call is abandoned, and the next call 
   const order: string[] = [];
   sleep.on('result', (_future, ms) => void order.push(`result ${ms}`));
   scheduler.on('start', () => {
-    const first = sleep.submit(200)!;
+    const first = sleep.submit(200);
     sleep.submit(10);
     setTimeout(() => first.cancel('abandon it'), 50);
   });

@@ -195,6 +195,6 @@ describe('configuration', () => {
     scheduler.task(math.add, { plugins: [limiter] });
     const second = () => scheduler.task(math.fib, { plugins: [limiter] });
     expect(second).toThrow(PluginError);
-    expect(second).toThrow('This Limiter is already attached to task "add"; make one Limiter per task.');
+    expect(second).toThrow('This Limiter is already attached to task "add". Make one Limiter per task.');
   });
 });

@@ -298,7 +298,7 @@ describe('onCancelled', () => {
     const sleep = scheduler.task(math.sleep);
     scheduler.on('start', () => {
       sleep.submit(50);
-      sleep.submit(50)?.cancel('not needed');
+      sleep.submit(50).cancel('not needed');
     });
     return sleep;
   };
