@@ -5,16 +5,10 @@ import { futureState, type Future } from './future.js';
 import type { Executor, Job } from './pool/executor.js';
 import type { CommEnvelope } from './wire/protocol.js';
 import type { WireFormat } from './wire/serializable.js';
+import type { CommTransport } from './comm/host-comm.js';
 
-export interface FutureLink {
-  /** How values cross to the child: what `msg.respond()` values are checked against. */
-  readonly format: WireFormat;
-  /** Routes the call's envelopes for comm `comm` to `receive`, in the order the child sent them. */
-  onComm(comm: string, receive: (envelope: CommEnvelope) => void): () => void;
-  /** Sends a comm envelope to the child running the call. */
-  send(envelope: CommEnvelope): void;
-  /** Calls `listener` if the run starts ending while the call is in flight. */
-  onRunEnding(listener: (reason: string) => void): void;
+/** The link to a running call: the comm transport, and what limits need (start, terminate). */
+export interface FutureLink extends CommTransport {
   /**
    * Calls `listener` when the call begins executing, with its process id (undefined when it runs
    * in the host). Register before the call is dispatched: in a 'submitted' handler.
@@ -104,7 +98,12 @@ export interface CallState {
   executed: boolean;
 }
 
+/** The run's state of a call; undefined for a future not submitted by a scheduler. */
+export function callState(future: Future): CallState | undefined {
+  return futureState(future) as CallState | undefined;
+}
+
 /** The link to a running call, for plugins; undefined for a future not submitted by a scheduler. */
 export function futureLink(future: Future): FutureLink | undefined {
-  return (futureState(future) as CallState | undefined)?.link;
+  return callState(future)?.link;
 }

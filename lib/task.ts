@@ -176,6 +176,11 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
     return [...this.#inFlight];
   }
 
+  /** How many calls of this task are queued or running. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
   /** True while any call of this task is queued or running. */
   running(): boolean {
     return this.#inFlight.size > 0;

@@ -91,11 +91,6 @@ export class Runtime {
     this.#injectors = injectors;
   }
 
-  /** The run executing now, if any: for crash reports. */
-  get active(): RunEnvelope | undefined {
-    return this.#active?.envelope;
-  }
-
   /**
    * An error escaped every run (a timer's callback threw, a promise nobody awaited rejected):
    * the process is no longer trustworthy. Fails the run executing now with it and announces the

@@ -2,12 +2,25 @@
  * The host's end of one comm: answers requests and acks, and can ask the task to stop asking.
  */
 import type { Future } from '../future.js';
-import type { FutureLink } from '../future-link.js';
+import type { CommEnvelope } from '../wire/protocol.js';
+import type { WireFormat } from '../wire/serializable.js';
 import type { AnyTask } from '../task.js';
 import { assertSendable } from '../wire/serializable.js';
 
-/** How a host comm reaches its task. The default runs over the call's channel to its child. */
-export type CommTransport = FutureLink;
+/**
+ * How a host comm reaches its task: the seam for other transports. The default runs over the
+ * call's channel to its child (Comm.defaultTransport).
+ */
+export interface CommTransport {
+  /** How values cross: answers are checked against it before they are sent. */
+  readonly format: WireFormat;
+  /** Sends an envelope to the task's end of the comm. */
+  send(envelope: CommEnvelope): void;
+  /** Delivers the task's envelopes for comm `comm`, in order; returns the undo. */
+  onComm(comm: string, receive: (envelope: CommEnvelope) => void): () => void;
+  /** Calls `listener` if the run starts ending while the call is in flight. */
+  onRunEnding(listener: (reason: string) => void): void;
+}
 
 export class HostComm {
   /** The same id as the task's `comm.id`. */

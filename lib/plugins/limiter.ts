@@ -77,7 +77,7 @@ export class Limiter implements Plugin<LimiterTypes> {
 
   preSubmit(call: SubmitCall, task: AnyTask): SubmitCall | false {
     if (this.#calls >= this.maxCalls) return veto(task, 'call-limit-reached', call);
-    if (task.futures.length >= this.maxConcurrent) return veto(task, 'concurrent-limit-reached', call);
+    if (task.inFlight >= this.maxConcurrent) return veto(task, 'concurrent-limit-reached', call);
     if (this.notWhileRunning.some((other) => other.running())) return veto(task, 'disabled-due-to-running-task', call);
     return call;
   }
@@ -85,7 +85,7 @@ export class Limiter implements Plugin<LimiterTypes> {
   describe(): readonly string[] {
     const lines: string[] = [];
     if (this.maxCalls !== Infinity) lines.push(`Calls ${this.#calls}/${this.maxCalls}`);
-    if (this.maxConcurrent !== Infinity) lines.push(`Concurrent ${this.#task?.futures.length ?? 0}/${this.maxConcurrent}`);
+    if (this.maxConcurrent !== Infinity) lines.push(`Concurrent ${this.#task?.inFlight ?? 0}/${this.maxConcurrent}`);
     if (this.notWhileRunning.length > 0) lines.push(`Not while running: ${this.notWhileRunning.map((task) => task.name).join(', ')}`);
     return lines;
   }

@@ -6,8 +6,8 @@
  */
 import { CancelledError } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
-import { Future, awaited, futureState, setFutureState, settleFuture, startFuture, type Outcome } from '../future.js';
-import { Link, type CallState } from '../future-link.js';
+import { Future, awaited, setFutureState, settleFuture, startFuture, type Outcome } from '../future.js';
+import { Link, callState, type CallState } from '../future-link.js';
 import { Job, type Executor, type JobSink } from '../pool/executor.js';
 import { NOTHING_INJECTED, type SubmitCall } from '../plugin.js';
 import type { CommEnvelope } from '../wire/protocol.js';
@@ -179,22 +179,22 @@ export class Run implements JobSink {
   }
 
   started(job: Job, pid: number | undefined): void {
-    (futureState(job.future) as CallState | undefined)?.link?.started(pid);
+    callState(job.future)?.link?.started(pid);
   }
 
   comm(job: Job, envelope: CommEnvelope): void {
-    (futureState(job.future) as CallState | undefined)?.link?.receive(envelope);
+    callState(job.future)?.link?.receive(envelope);
   }
 
   settled(job: Job, outcome: Outcome<unknown>): void {
-    const state = (futureState(job.future) as CallState | undefined);
+    const state = callState(job.future);
     if (state?.onAbort) state.signal?.removeEventListener('abort', state.onAbort);
     this.#settled(job.future, outcome, state?.link);
   }
 
   // FutureOwner
   cancel(future: Future, reason: string, cause?: unknown): boolean {
-    const state = futureState(future) as CallState | undefined;
+    const state = callState(future);
     if (future.done() || !state) return false;
     const error = new CancelledError(future.call.task, reason);
     if (cause !== undefined) error.cause = cause;

@@ -48,8 +48,6 @@ function recordingTransport(future: Future, seen: string[]): CommTransport {
         receive(envelope);
       }),
     onRunEnding: (listener) => inner.onRunEnding(listener),
-    onStarted: (listener) => inner.onStarted(listener),
-    terminate: (error) => inner.terminate(error),
   };
 }
 
