@@ -15,6 +15,12 @@ interface TaskName {
 
 const describeTask = (task: TaskName): string => `${task.export} (${task.module})`;
 
+/** The command that loads a module on its own, TypeScript included. */
+function loadCommand(module: string): string {
+  const path = decodeURIComponent(module.replace(/^file:\/\//, ''));
+  return /\.[cm]?tsx?$/.test(path) ? `node --import forkline/register ${path}` : `node ${path}`;
+}
+
 /** Base class of every error forkline throws. Catch this to catch them all. */
 export class ForklineError extends Error {
   /** A stable, machine-readable identifier such as `ERR_COMM_TIMEOUT`. */
@@ -98,7 +104,7 @@ export class TaskLoadError extends ForklineError {
     options?: { cause?: unknown; found?: string },
   ) {
     const what = {
-      'import-failed': `the module could not be imported${options?.cause instanceof Error ? ` (${options.cause.message})` : ''}. Check the path and that the module runs on its own with \`node ${task.module}\``,
+      'import-failed': `the module could not be imported${options?.cause instanceof Error ? ` (${options.cause.message})` : ''}. Check the path, and that the module loads on its own: \`${loadCommand(task.module)}\``,
       'export-missing': `the module has no export named "${task.export}"${options?.found ? `; it exports ${options.found}` : ''}. Export the function, or fix the name given to taskRef()/taskModule()`,
       'not-a-function': `the export "${task.export}" is ${options?.found ?? 'not a function'}. A task must be an exported function`,
     }[reason];

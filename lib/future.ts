@@ -7,6 +7,10 @@
 import type { AnyTask } from './task.js';
 import type { SubmitCall } from './plugin.js';
 
+/**
+ * `queued`: waiting for a child. `running`: handed to a child, which runs it, or holds it next
+ * in line while it runs another (quick calls are sent ahead). Then how it ended.
+ */
 export type FutureState = 'queued' | 'running' | 'fulfilled' | 'rejected' | 'cancelled';
 
 /** How a future ended. */
