@@ -9,12 +9,13 @@
 import { CancelledError, SerializationError, WorkerCrashedError } from '../errors.js';
 import { inline, log } from '../debug.js';
 import { deserializeError, type ErrorClass } from '../wire/error-codec.js';
-import type { ChildEnvelope, CommEnvelope, HostEnvelope, RunEnvelope, TaskIdentity } from '../wire/protocol.js';
+import type { ChildEnvelope, CommEnvelope, HostEnvelope, RunEnvelope } from '../wire/protocol.js';
 import type { Serialization } from '../wire/serializable.js';
 import type { Executor, Job, ShutdownOptions } from './executor.js';
 import { Line } from './line.js';
+import { PoolWorker, TaskNumbers } from './pool-worker.js';
 import { NOTHING_INJECTED } from '../plugin.js';
-import type { WorkerExit, WorkerFactory, WorkerHandle } from './worker-handle.js';
+import type { WorkerExit, WorkerFactory } from './worker-handle.js';
 
 export interface PoolOptions {
   readonly size: number;
@@ -32,38 +33,13 @@ export interface PoolOptions {
   readonly serialization: Serialization;
 }
 
-/** Calls averaging less than this (ms) count as short, and their worker gets calls ahead. */
-const SHORT_CALL_MS = 2;
 /** Workers that die before they are ready this many times in a row mean the pool cannot start. */
 const MAX_START_FAILURES = 3;
-
-interface PoolWorker {
-  readonly handle: WorkerHandle;
-  ready: boolean;
-  /** Takes no more calls: shutting down, retiring, or about to exit after an uncaught error. */
-  closing: boolean;
-  /** Replace this worker when it exits (it retired after maxTasksPerWorker). */
-  replace: boolean;
-  /** The child announced it is exiting: every job it still holds never started. */
-  exiting: boolean;
-  /** Sent and unsettled, in the order sent: the first one is the one running. */
-  readonly jobs: Map<number, Job>;
-  /** Which task numbers this worker was sent a `define` for. */
-  readonly defined: boolean[];
-  ran: number;
-  /** Moving average of the time per call, from the gaps between results; unknown until one. */
-  averageMs: number | undefined;
-  lastSettle: number;
-  idleTimer: NodeJS.Timeout | undefined;
-}
 
 export class Pool implements Executor {
   readonly #options: PoolOptions;
   readonly #workers = new Set<PoolWorker>();
-  /** Task numbers, by identity object and (for identities made per call) by name. */
-  readonly #refs = new WeakMap<TaskIdentity, number>();
-  readonly #refsByName = new Map<string, number>();
-  readonly #identities: TaskIdentity[] = [];
+  readonly #tasks = new TaskNumbers();
   readonly #line = new Line();
   readonly #exitWaiters = new Map<PoolWorker, () => void>();
   #startFailures = 0;
@@ -102,7 +78,7 @@ export class Pool implements Executor {
     // its worker is stopped; never a worker whose running call is another one.
     job.sink.settled(job, { state: 'cancelled', error });
     worker.handle.send({ t: 'cancel', id: job.id, reason: error.message });
-    if (worker.jobs.keys().next().value !== job.id) return;
+    if (worker.head !== job) return;
     setTimeout(() => {
       if (worker.jobs.has(job.id)) this.#kill(worker, { replace: true });
     }, this.#options.cancelGracePeriod).unref();
@@ -144,20 +120,7 @@ export class Pool implements Executor {
   }
 
   #spawn(): void {
-    const worker: PoolWorker = {
-      handle: undefined as unknown as WorkerHandle,
-      ready: false,
-      closing: false,
-      replace: false,
-      exiting: false,
-      jobs: new Map(),
-      defined: [],
-      ran: 0,
-      averageMs: undefined,
-      lastSettle: 0,
-      idleTimer: undefined,
-    };
-    (worker as { handle: WorkerHandle }).handle = this.#options.factory({
+    const worker: PoolWorker = new PoolWorker(this.#options.factory, {
       envelope: (envelope) => this.#receive(worker, envelope),
       exit: (exit) => this.#onExit(worker, exit),
       undeliverable: (envelope, error) => this.#undeliverable(worker, envelope, error),
@@ -192,10 +155,8 @@ export class Pool implements Executor {
     return best;
   }
 
-  /** How many calls a worker may hold: one, or more ahead while its calls are short. */
   #room(worker: PoolWorker): number {
-    const short = worker.averageMs !== undefined && worker.averageMs < SHORT_CALL_MS;
-    return Math.min(short ? 1 + this.#options.prefetch : 1, this.#options.maxTasksPerWorker - worker.ran);
+    return worker.room(this.#options.prefetch, this.#options.maxTasksPerWorker);
   }
 
   #dispatch(worker: PoolWorker, job: Job): void {
@@ -206,32 +167,16 @@ export class Pool implements Executor {
     job.holder = worker;
     job.sink.dispatched(job);
     const { call } = job;
-    const ref = this.#ref(call.task);
+    const ref = this.#tasks.numberOf(call.task);
     if (!worker.defined[ref]) {
       worker.defined[ref] = true;
-      worker.handle.send({ t: 'define', ref, task: this.#identities[ref] as TaskIdentity });
+      worker.handle.send({ t: 'define', ref, task: this.#tasks.identity(ref) });
     }
     const run: { -readonly [K in keyof RunEnvelope]: RunEnvelope[K] } = { t: 'run', id: job.id, task: ref, args: call.args };
     if (call.inject !== NOTHING_INJECTED && Object.keys(call.inject).length > 0) run.inject = call.inject;
     if (job.label !== undefined) run.label = job.label;
     if (job.notify) run.notify = true;
     worker.handle.send(run);
-  }
-
-  /** The number a task identity goes by on the channel. */
-  #ref(identity: TaskIdentity): number {
-    let ref = this.#refs.get(identity);
-    if (ref === undefined) {
-      const name = `${identity.module}#${identity.export}`;
-      ref = this.#refsByName.get(name);
-      if (ref === undefined) {
-        ref = this.#identities.length;
-        this.#identities.push({ module: identity.module, export: identity.export });
-        this.#refsByName.set(name, ref);
-      }
-      this.#refs.set(identity, ref);
-    }
-    return ref;
   }
 
   #receive(worker: PoolWorker, envelope: ChildEnvelope): void {
@@ -300,11 +245,7 @@ export class Pool implements Executor {
     const job = worker.jobs.get(id);
     if (!job) return undefined;
     this.#release(worker, job);
-    const now = performance.now();
-    const took = now - worker.lastSettle;
-    worker.averageMs = worker.averageMs === undefined ? took : worker.averageMs * 0.8 + took * 0.2;
-    worker.lastSettle = now;
-    worker.ran++;
+    worker.finished(performance.now());
     if (worker.ran >= this.#options.maxTasksPerWorker) {
       worker.closing = true;
       worker.replace = true;

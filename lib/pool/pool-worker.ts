@@ -1,0 +1,82 @@
+/**
+ * One worker as the pool tracks it: its calls, its pace, and what it was told.
+ */
+import type { TaskIdentity } from '../wire/protocol.js';
+import type { Job } from './executor.js';
+import type { WorkerHandle, WorkerListener } from './worker-handle.js';
+
+/** Calls averaging less than this (ms) count as short, and their worker gets calls ahead. */
+const SHORT_CALL_MS = 2;
+
+export class PoolWorker {
+  readonly handle: WorkerHandle;
+  ready = false;
+  /** Takes no more calls: shutting down, retiring, or about to exit after an uncaught error. */
+  closing = false;
+  /** Replace this worker when it exits (it retired, or was killed for a cancel or a limit). */
+  replace = false;
+  /** The child announced it is exiting: every job it still holds never started. */
+  exiting = false;
+  /** Sent and unsettled, in the order sent: the first one is the one running. */
+  readonly jobs = new Map<number, Job>();
+  /** Which task numbers this worker was sent a `define` for. */
+  readonly defined: boolean[] = [];
+  ran = 0;
+  /** Moving average of the time per call, from the gaps between results; unknown until one. */
+  averageMs: number | undefined;
+  lastSettle = 0;
+  idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(start: (listener: WorkerListener) => WorkerHandle, listener: WorkerListener) {
+    this.handle = start(listener);
+  }
+
+  /** How many calls it may hold: one, or 1 + `prefetch` while its calls are short. */
+  room(prefetch: number, maxTasks: number): number {
+    const short = this.averageMs !== undefined && this.averageMs < SHORT_CALL_MS;
+    return Math.min(short ? 1 + prefetch : 1, maxTasks - this.ran);
+  }
+
+  /** Counts a finished call toward the pace. */
+  finished(now: number): void {
+    const took = now - this.lastSettle;
+    this.averageMs = this.averageMs === undefined ? took : this.averageMs * 0.8 + took * 0.2;
+    this.lastSettle = now;
+    this.ran++;
+  }
+
+  /** The job it is running now, if any (it runs its jobs in the order sent). */
+  get head(): Job | undefined {
+    return this.jobs.values().next().value;
+  }
+}
+
+/**
+ * Task numbers: a run envelope names its task by a number a `define` gave it, once per child,
+ * instead of repeating a long module URL per call.
+ */
+export class TaskNumbers {
+  /** By identity object, and for identities made per call (a plugin's rewrite), by name. */
+  readonly #byIdentity = new WeakMap<TaskIdentity, number>();
+  readonly #byName = new Map<string, number>();
+  readonly #identities: TaskIdentity[] = [];
+
+  numberOf(identity: TaskIdentity): number {
+    let ref = this.#byIdentity.get(identity);
+    if (ref === undefined) {
+      const name = `${identity.module}#${identity.export}`;
+      ref = this.#byName.get(name);
+      if (ref === undefined) {
+        ref = this.#identities.length;
+        this.#identities.push({ module: identity.module, export: identity.export });
+        this.#byName.set(name, ref);
+      }
+      this.#byIdentity.set(identity, ref);
+    }
+    return ref;
+  }
+
+  identity(ref: number): TaskIdentity {
+    return this.#identities[ref] as TaskIdentity;
+  }
+}
