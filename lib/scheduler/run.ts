@@ -166,7 +166,8 @@ export class Run implements JobSink {
       state.executed = true;
       executor.execute(state.job);
     }
-    if (onAbort) {
+    // Not for a call already cancelled by its 'submitted' handlers: nothing would remove the listener.
+    if (onAbort && !future.done()) {
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
     }
