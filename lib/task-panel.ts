@@ -1,11 +1,12 @@
 /**
- * The task panel that `util.inspect(task)` and `console.log(task)` print, after amltk's:
+ * The task panel that `util.inspect(task)` and `console.log(task)` print, after amltk's, with
+ * every box closed on both sides:
  *
- *   ╭─ Task greeter(greeting: string, { comm }: { comm: Comm }) ─╮
- *    ╭──────────── Plugin comm-plugin ────────────╮
- *    │ Open Connections: 0
- *    ╰────────────────────────────────────────────╯
- *   ╰─────────────── Ref: Task-greeter-4pr2HmvR ──────────────────╯
+ *   ╭─ Task greeter(greeting: string, { comm }: { comm: Comm }) ───────────────────╮
+ *   │ ╭──────────────────────────── Plugin comm-plugin ──────────────────────────╮ │
+ *   │ │ Open Connections: 0                                                      │ │
+ *   │ ╰──────────────────────────────────────────────────────────────────────────╯ │
+ *   ╰───────────────────────── Ref: Task-greeter-4pr2HmvR ─────────────────────────╯
  *
  * The host does not import task code, so the signature is read from the module's source text.
  */
@@ -14,19 +15,28 @@ import { fileURLToPath } from 'node:url';
 import type { AnyTask } from './task.js';
 
 const WIDTH = 80;
+/** A plugin's box sits inside the task's, one space from each of its sides. */
+const INNER = WIDTH - 4;
 
 export function renderTaskPanel(task: AnyTask): string {
-  const lines = [rule('╭', `─ Task ${task.name}${signatureOf(task.identity) ?? '(...)'} `, '╮', 'left')];
+  const lines = [rule('╭', `─ Task ${task.name}${signatureOf(task.identity) ?? '(...)'} `, '╮', 'left', WIDTH)];
   for (const plugin of task.plugins as readonly { name: string; describe?(): readonly string[] }[]) {
-    lines.push(' ' + rule('╭', ` Plugin ${plugin.name} `, '╮', 'center', WIDTH - 2));
-    for (const line of plugin.describe?.() ?? []) lines.push(` │ ${line}`);
-    lines.push(' ' + rule('╰', '', '╯', 'center', WIDTH - 2));
+    lines.push(side(rule('╭', ` Plugin ${plugin.name} `, '╮', 'center', INNER)));
+    for (const line of plugin.describe?.() ?? []) lines.push(side(side(line, INNER)));
+    lines.push(side(rule('╰', '', '╯', 'center', INNER)));
   }
-  lines.push(rule('╰', ` Ref: ${task.ref} `, '╯', 'center'));
+  lines.push(rule('╰', ` Ref: ${task.ref} `, '╯', 'center', WIDTH));
   return lines.join('\n');
 }
 
-function rule(left: string, title: string, right: string, align: 'left' | 'center', width = WIDTH): string {
+/** `│ text │`, `width` wide: the text padded, or cut with an ellipsis. */
+function side(text: string, width = WIDTH): string {
+  const room = width - 4;
+  const fitted = text.length > room ? `${text.slice(0, room - 1)}…` : text.padEnd(room);
+  return `│ ${fitted} │`;
+}
+
+function rule(left: string, title: string, right: string, align: 'left' | 'center', width: number): string {
   const inner = width - 2;
   const text = title.length > inner ? `${title.slice(0, inner - 2).trimEnd()} ─` : title;
   const fill = inner - text.length;

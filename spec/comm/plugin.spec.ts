@@ -135,12 +135,13 @@ describe('Comm plugin options and errors', () => {
     const lines = inspect(task).split('\n');
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(/^╭─ Task openWithoutClose\(\{ comm \}: Injected\) -> Promise<string> ─+╮$/);
-    expect(lines[1]).toMatch(/^ ╭─+ Plugin comm-plugin ─+╮$/);
-    expect(lines[2]).toBe(' │ Open Connections: 0');
-    expect(lines[3]).toMatch(/^ ╰─+╯$/);
+    expect(lines[1]).toMatch(/^│ ╭─+ Plugin comm-plugin ─+╮ │$/);
+    expect(lines[2]).toBe(`│ │ ${'Open Connections: 0'.padEnd(72)} │ │`);
+    expect(lines[3]).toBe(`│ ╰${'─'.repeat(74)}╯ │`);
     expect(lines[4]).toMatch(new RegExp(`^╰─+ Ref: ${task.ref} ─+╯$`));
     expect(task.ref).toMatch(/^Task-openWithoutClose-[\w-]{8}$/);
-    for (const line of [lines[0], lines[4]]) expect(line).toHaveLength(80);
+    // Every line is as wide as the panel: the inner box is closed and aligned with the outer one.
+    for (const line of lines) expect(line).toHaveLength(80);
   });
 
   test('plugins are typed: a custom plugin is accepted and Comm.Plugin options are checked', () => {

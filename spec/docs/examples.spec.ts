@@ -24,12 +24,14 @@ function pythonList(lines: string[]): string {
   return lines.join(' ').replace(/\s+/g, ' ').replace(/^\[ /, '[').replace(/ \]$/, ']');
 }
 
+/** The panel is 80 columns, every box closed on both sides, the plugin's box inside the task's. */
 function expectPanel(lines: string[], task: string): void {
   expect(lines).toHaveLength(5);
+  expect(lines.map((line) => line.length)).toEqual([80, 80, 80, 80, 80]);
   expect(lines[0]).toMatch(new RegExp(`^╭─ Task ${task}\\(.*╮$`));
-  expect(lines[1]).toMatch(/^ ╭─+ Plugin comm-plugin ─+╮$/);
-  expect(lines[2]).toBe(' │ Open Connections: 0');
-  expect(lines[3]).toMatch(/^ ╰─+╯$/);
+  expect(lines[1]).toMatch(/^│ ╭─+ Plugin comm-plugin ─+╮ │$/);
+  expect(lines[2]).toMatch(/^│ │ Open Connections: 0 +│ │$/);
+  expect(lines[3]).toMatch(/^│ ╰─{74}╯ │$/);
   expect(lines[4]).toMatch(new RegExp(`^╰─+ Ref: Task-${task}-[\\w-]{8} ─+╯$`));
 }
 
