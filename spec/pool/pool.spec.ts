@@ -214,6 +214,13 @@ describe('prefixOutput', () => {
     expect(stderr).toBe('[printParts#1] to stderr\n[printParts#2] to stderr\n');
   });
 
+  test('children printing at once never share a line: a partial line waits for its end, and a call ends its own', async () => {
+    const { stdout, stderr } = await runHost('interleave.mjs');
+    expect(stderr).toBe('');
+    // Before, the first child's half line took the other's: `[slowLine#1] partial[oneLine#2] working`.
+    expect(stdout.split('\n')).toEqual(['[oneLine#2] working', '[slowLine#1] partial rest', '[noNewline#3] unended', '[oneLine#4] after', 'host line', '']);
+  });
+
   test('is off by default', async () => {
     const { stdout, stderr } = await run();
     expect(stdout).toBe('partial\nlogged\ntwo lines\npartial\nlogged\ntwo lines\nhost line\n');
