@@ -1,9 +1,11 @@
 /**
  * A submitted call: its state, and a promise of its result that is made only when asked for.
  *
- * Futures are awaitable (`await future`), but nothing rejects unless somebody awaits: a failed
- * task whose error is handled through events never becomes an unhandled rejection.
+ * A future is a promise (`then`, `catch`, `finally`; `await`, `Promise.all` and `allSettled`
+ * take it), but nothing rejects unless somebody asks: a failed task whose error is handled
+ * through events never becomes an unhandled rejection.
  */
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import type { AnyTask } from './task.js';
 import type { SubmitCall } from './plugin.js';
 
@@ -19,6 +21,12 @@ export type Outcome<R> =
   | { readonly state: 'rejected'; readonly error: unknown }
   | { readonly state: 'cancelled'; readonly error: unknown };
 
+/** The call of a future: its arguments typed from the task's parameters. */
+export interface FutureCall<A extends readonly unknown[] = readonly unknown[]> extends SubmitCall {
+  /** The positional arguments, as the plugins left them. */
+  readonly args: A;
+}
+
 /** Internal: who can cancel a future (its run). */
 export interface FutureOwner {
   cancel(future: Future, reason: string): boolean;
@@ -30,16 +38,26 @@ export let settleFuture: (future: Future, outcome: Outcome<unknown>) => boolean;
 /** Internal: the run's per-call state (its job and comm link), kept on the future itself. */
 export let futureState: (future: Future) => unknown;
 export let setFutureState: (future: Future, state: unknown) => void;
-/** Internal: whether somebody awaits the future (its promise was asked for before it settled). */
+/** Internal: whether somebody took the future's outcome (asked for its promise: then, catch, finally, await). */
 export let awaited: (future: Future) => boolean;
 
-export class Future<R = unknown> implements PromiseLike<R> {
+/**
+ * The future of one call. `R` is what the task resolves to, `A` its arguments.
+ *
+ * @example
+ * ```ts
+ * const future = fib.submit(30);
+ * future.catch((error) => console.error(error)); // the error is this code's, not the run's
+ * console.log(await future, future.state);       // 832040 'fulfilled'
+ * ```
+ */
+export class Future<R = unknown, A extends readonly unknown[] = readonly unknown[]> implements Promise<R> {
   /** Unique within the process. */
   readonly id: number;
   /** The task this future belongs to. */
   readonly task: AnyTask;
   /** The call as submitted, after plugins rewrote it. */
-  readonly call: SubmitCall;
+  readonly call: FutureCall<Readonly<A>>;
 
   #state: FutureState = 'queued';
   #outcome: Outcome<R> | undefined;
@@ -64,7 +82,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
   constructor(id: number, task: AnyTask, call: SubmitCall, owner: FutureOwner) {
     this.id = id;
     this.task = task;
-    this.call = call;
+    this.call = call as FutureCall<Readonly<A>>;
     this.#owner = owner;
   }
 
@@ -111,8 +129,21 @@ export class Future<R = unknown> implements PromiseLike<R> {
     return this.#settled().then(onFulfilled, onRejected);
   }
 
+  catch<B = never>(onRejected?: ((error: unknown) => B | PromiseLike<B>) | null): Promise<R | B> {
+    return this.#settled().catch(onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<R> {
+    return this.#settled().finally(onFinally);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Future';
+  }
+
   #settled(): Promise<R> {
-    if (!this.#outcome) this.#awaited = true;
+    // Also after settling: the run decides its policy a turn later, and this counts then.
+    this.#awaited = true;
     if (!this.#promise) {
       const outcome = this.#outcome;
       if (outcome) {
@@ -143,6 +174,20 @@ export class Future<R = unknown> implements PromiseLike<R> {
   /** Prints as `Future(3, fib, fulfilled)`. */
   toString(): string {
     return `Future(${this.id}, ${this.call.task.export}, ${this.#state})`;
+  }
+
+  /** `console.log(future)`: `Future { id: 3, task: 'fib', state: 'fulfilled', args: [ 30 ], value: 832040 }`. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    if (depth < 0) return options.stylize(`[Future ${this.id} ${this.#state}]`, 'special');
+    const outcome = this.#outcome;
+    const shown = {
+      id: this.id,
+      task: this.task.name,
+      state: this.#state,
+      args: this.call.args,
+      ...(outcome === undefined ? {} : outcome.state === 'fulfilled' ? { value: outcome.value } : { error: outcome.error }),
+    };
+    return `Future ${show(shown, { ...options, depth: options.depth === null ? null : (options.depth ?? 2) - 1 })}`;
   }
 }
 

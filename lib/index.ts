@@ -3,12 +3,12 @@
  */
 export { Scheduler, type TaskOptions } from './scheduler/scheduler.js';
 export type { ProcessSchedulerOptions, SchedulerOptions } from './scheduler/options.js';
-export type { RunOptions } from './scheduler/run.js';
+export type { RunOptions, StartOptions, CloseOptions } from './scheduler/run.js';
 export type { SchedulerEvents } from './scheduler/events.js';
 export { ExitCode, type ExitState } from './scheduler/exit.js';
 export type { ErrorAction, ExceptionPolicy } from './scheduler/policy.js';
-export { Task, type Submitted, type TaskEvents, type TaskEventMap, type TaskArgs, type SubmitOptions, type AnyTask } from './task.js';
-export { Future, type FutureState } from './future.js';
+export { Task, type Submitted, type TaskFuture, type TaskEvents, type TaskEventMap, type TaskArgs, type SubmitOptions, type AnyTask } from './task.js';
+export { Future, type FutureState, type FutureCall } from './future.js';
 export { taskRef, taskModule, type TaskRef, type TaskModule, type TaskFunction } from './task-ref.js';
 export type { Plugin, PluginTypes, SubmitCall, AnyPlugin, TaskResult } from './plugin.js';
 export type { Handler, HandlerOptions } from './events/emitter.js';
@@ -29,7 +29,9 @@ export {
   UnknownOptionError,
   ProtocolError,
   SchedulerNotRunningError,
+  type RunEnding,
   SchedulerBusyError,
+  CallVetoedError,
   TaskLoadError,
   WorkerCrashedError,
   CancelledError,

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { Emitter, type Emitted, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from './events/emitter.js';
-import { InvalidOptionError } from './errors.js';
+import { CallVetoedError, InvalidOptionError } from './errors.js';
 import { checkOptions } from './options.js';
 import type { Future } from './future.js';
 import { NOTHING_INJECTED, type AnyPlugin, type Plugin, type PluginEvents, type PluginInjects, type SubmitArgs, type SubmitCall, type TaskResult } from './plugin.js';
@@ -16,15 +16,15 @@ import { renderTaskPanel } from './task-panel.js';
 /** The events every task emits. Handlers receive the future first, as in amltk. */
 export interface TaskEvents<R, A extends readonly unknown[] = readonly unknown[]> {
   /** The call went through the plugins and was queued; `args` as the plugins left them. */
-  submitted: [future: Future<R>, ...args: A];
+  submitted: [future: Future<R, A>, ...args: A];
   /** The call finished, with a result or an error (not emitted for a cancelled call). */
-  done: [future: Future<R>];
+  done: [future: Future<R, A>];
   /** The call returned `result`. */
-  result: [future: Future<R>, result: R];
+  result: [future: Future<R, A>, result: R];
   /** The call threw `error` (or its child crashed, or a limit stopped it). */
-  exception: [future: Future<R>, error: unknown];
+  exception: [future: Future<R, A>, error: unknown];
   /** The call was cancelled before it finished; `error` is a CancelledError. */
-  cancelled: [future: Future<R>, error: unknown];
+  cancelled: [future: Future<R, A>, error: unknown];
 }
 
 /** The full event map of a task running `F` with plugins `P`. */
@@ -39,7 +39,10 @@ export type TaskEventMap<F extends TaskFunction, P extends readonly AnyPlugin[]>
  * (a plugin says it never does with `vetoes: false` in its types).
  */
 export type Submitted<F extends TaskFunction, P extends readonly AnyPlugin[]> =
-  MayVeto<P> extends true ? Future<TaskResult<F>> | undefined : Future<TaskResult<F>>;
+  MayVeto<P> extends true ? TaskFuture<F, P> | undefined : TaskFuture<F, P>;
+
+/** The future of a call of a task running `F` with plugins `P`. */
+export type TaskFuture<F extends TaskFunction, P extends readonly AnyPlugin[]> = Future<TaskResult<F>, TaskArgs<F, P>>;
 
 type MayVeto<P extends readonly AnyPlugin[]> = true extends Vetoes<P[number]> ? true : false;
 type Vetoes<Q> = Q extends Plugin<infer T> ? (T extends { readonly vetoes: false } ? false : true) : true;
@@ -84,7 +87,7 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
 
   readonly #host: TaskHost;
   readonly #emitter: Emitter<TaskEventMap<F, P>>;
-  readonly #inFlight = new Set<Future<TaskResult<F>>>();
+  readonly #inFlight = new Set<TaskFuture<F, P>>();
 
   /** @internal Use `scheduler.task()`. */
   constructor(host: TaskHost, identity: TaskRef<F>, plugins: P, name?: string) {
@@ -107,6 +110,29 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
     return this.#submit(NO_OPTIONS, args);
   }
 
+  /**
+   * Runs a call and resolves to its result: `submit()` for code that only wants the answer.
+   * Rejects with the task's error, a CancelledError, SchedulerNotRunningError, or
+   * CallVetoedError when a plugin vetoed the call; it never throws. The error is this caller's
+   * alone: no run policy sees it.
+   *
+   * @example
+   * ```ts
+   * const value = await fib.call(30);
+   * ```
+   */
+  call(...args: TaskArgs<F, P>): Promise<TaskResult<F>> {
+    try {
+      this.#host.assertRunning(`${this.name}.call()`);
+      const call = this.#preSubmit(args);
+      if (typeof call === 'string') return Promise.reject(new CallVetoedError(this.identity, call));
+      return (this.#host.submit(this, call, NO_OPTIONS) as Future<TaskResult<F>>).then();
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what submit() threw (a forkline error, or a plugin's throw), as thrown.
+      return Promise.reject(error);
+    }
+  }
+
   /** `submit()` with options, such as an AbortSignal. */
   submitWith(options: SubmitOptions, ...args: TaskArgs<F, P>): Submitted<F, P> {
     checkOptions(options, `${this.name}.submitWith()`, ['signal']);
@@ -118,14 +144,21 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
 
   #submit(options: SubmitOptions, args: readonly unknown[]): Submitted<F, P> {
     this.#host.assertRunning(`${this.name}.submit()`);
+    const call = this.#preSubmit(args);
+    if (typeof call === 'string') return undefined as Submitted<F, P>;
+    return this.#host.submit(this, call, options) as Submitted<F, P>;
+  }
+
+  /** Runs the plugins' preSubmit in order: the call they leave, or the name of the plugin that vetoed it. */
+  #preSubmit(args: readonly unknown[]): SubmitCall | string {
     let call: SubmitCall = { task: this.identity, args, inject: NOTHING_INJECTED };
     for (const plugin of this.plugins) {
       if (!plugin.preSubmit) continue;
       const next = plugin.preSubmit(call, this);
-      if (next === false) return undefined as Submitted<F, P>;
+      if (next === false) return plugin.name;
       call = next;
     }
-    return this.#host.submit(this, call, options) as Submitted<F, P>;
+    return call;
   }
 
   /** Subscribes to an event of this task; returns a function that unsubscribes. */
@@ -166,13 +199,13 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
   }
 
   /** @internal See {@link trackFuture}. */
-  [trackFuture](future: Future<TaskResult<F>>, inFlight: boolean): void {
+  [trackFuture](future: TaskFuture<F, P>, inFlight: boolean): void {
     if (inFlight) this.#inFlight.add(future);
     else this.#inFlight.delete(future);
   }
 
   /** The futures submitted and not yet done or cancelled. */
-  get futures(): readonly Future<TaskResult<F>>[] {
+  get futures(): readonly TaskFuture<F, P>[] {
     return [...this.#inFlight];
   }
 

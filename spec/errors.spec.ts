@@ -24,7 +24,7 @@ async function failureOf<F extends TaskFunction>(ref: TaskRef<F>, args: unknown[
   let future: Future | undefined;
   scheduler.on('future-exception', (_future, error) => void seen.push(error));
   task.on('exception', (_future, error) => void seen.push(error));
-  scheduler.on('start', () => void (future = (task.submit as (...values: unknown[]) => Future)(...args)));
+  scheduler.on('start', () => void (future = (task.submit as unknown as (...values: unknown[]) => Future)(...args)));
 
   expect((await scheduler.run({ onException: 'continue' })).code).toBe(ExitCode.EXHAUSTED);
 

@@ -142,7 +142,7 @@ describe.each(schedulerKinds)('futures on %s', (_kind, make) => {
     const scheduler = make();
     const add = scheduler.task(math.add);
     const seen: string[] = [];
-    const look = (event: string) => (future: Future) => void seen.push(`${event}: ${add.futures.includes(future as Future<number>)} ${add.running()}`);
+    const look = (event: string) => (future: Future) => void seen.push(`${event}: ${(add.futures as readonly Future[]).includes(future)} ${add.running()}`);
     scheduler.on('future-submitted', look('future-submitted'));
     add.on('submitted', look('submitted'));
     scheduler.on('start', () => void add.submit(1, 2));

@@ -57,9 +57,9 @@ describe('types', () => {
     add.on('submitted', (_future, ...args) => void exactly<[a: number, b: number]>()(args));
     scheduler.on('start', () => {
       // No plugin that could veto: always a future.
-      future = exactly<Future<number>>()(add.submit(2, 3));
+      future = exactly<Future<number, [a: number, b: number]>>()(add.submit(2, 3));
       sleep.submit(1);
-      exactly<Future<number>>()(scheduler.submit(math.fib, 10));
+      exactly<Future<number, [n: number]>>()(scheduler.submit(math.fib, 10));
     });
 
     await scheduler.run();
@@ -142,8 +142,8 @@ describe('types', () => {
     const results: unknown[] = [];
     talking.on('comm-request', (msg) => msg.respond('yes'));
     scheduler.on('start', async () => {
-      const maybe = exactly<Future<number> | undefined>()(limited.submit(1, 2));
-      const surely = exactly<Future>()(talking.submit('q'));
+      const maybe = exactly<Future<number, [a: number, b: number]> | undefined>()(limited.submit(1, 2));
+      const surely = exactly<Future<unknown, [question: string]>>()(talking.submit('q'));
       results.push(await maybe, await surely);
     });
     await scheduler.run();

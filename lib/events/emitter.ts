@@ -7,6 +7,10 @@
  * scheduler), which applies `onException`.
  */
 import { EventNotKnownError, InvalidOptionError } from '../errors.js';
+import { boolean, checkOptions } from '../options.js';
+
+/** Checked like every other options object: a typo (`maxcalls`) is refused, not ignored. */
+const HANDLER_OPTIONS = Object.keys({ maxCalls: true, repeat: true, every: true, when: true, hidden: true } satisfies Record<keyof HandlerOptions, true>);
 
 /** The arguments handlers of event `K` in event map `E` receive (an event map maps names to tuples). */
 export type EventArgs<E, K extends keyof E> = E[K] extends readonly unknown[] ? E[K] : never;
@@ -61,6 +65,18 @@ const STANDALONE: HandlerSupervisor = {
   },
 };
 
+/** How many handlers are running now, nested: see {@link inHandler}. */
+let handlerDepth = 0;
+
+/**
+ * Whether the code calling this runs inside an event handler (its synchronous part). A second
+ * `stop()` escalates only from outside handlers: handlers of results that come in while a run
+ * ends often call `stop()` again, and must not turn a graceful stop into a kill.
+ */
+export function inHandler(): boolean {
+  return handlerDepth > 0;
+}
+
 interface Subscription {
   readonly handler: Handler<readonly unknown[]>;
   readonly maxCalls: number;
@@ -94,13 +110,15 @@ export class Emitter<E extends object> {
   on<K extends keyof E & string>(event: K, handler: Handler<EventArgs<E, K>>, options: HandlerOptions<EventArgs<E, K>> = {}): () => void {
     this.#check(event);
     if (typeof handler !== 'function') throw new InvalidOptionError('handler', 'a function', handler);
+    checkOptions(options, `${this.#owner} on('${event}')`, HANDLER_OPTIONS);
+    if (options.when !== undefined && typeof options.when !== 'function') throw new InvalidOptionError('when', 'a function', options.when);
     const subscription: Subscription = {
       handler: handler as Handler<readonly unknown[]>,
       maxCalls: positive(options.maxCalls, 'maxCalls', Infinity),
       repeat: positive(options.repeat, 'repeat', 1),
       every: positive(options.every, 'every', 1),
       when: options.when as Subscription['when'],
-      hidden: options.hidden ?? false,
+      hidden: boolean(options.hidden ?? false, 'hidden'),
       seen: 0,
       calls: 0,
     };
@@ -185,12 +203,15 @@ export class Emitter<E extends object> {
     for (let round = 0; round < subscription.repeat && subscription.calls < subscription.maxCalls; round++) {
       subscription.calls++;
       let returned: unknown;
+      handlerDepth++;
       try {
         returned = subscription.handler(...args);
       } catch (error) {
         this.#supervisor.handlerFailed(error, event);
         ok = false;
         continue;
+      } finally {
+        handlerDepth--;
       }
       // Async handlers return promises. Other thenables (a Future from `() => task.submit()`)
       // are a result, not a handler still at work.

@@ -38,8 +38,10 @@ export class Job {
 }
 
 export interface ShutdownOptions {
-  /** true: finish queued and running jobs first. false: cancel them and stop the workers now. */
+  /** true: let running jobs finish. false: cancel them and stop the workers now. */
   readonly wait: boolean;
+  /** true (with `wait`): run the queued jobs too. false: cancel every job not started, at once. */
+  readonly drain: boolean;
   /** Why, for the CancelledErrors of the jobs cancelled. */
   readonly reason: string;
 }
@@ -54,5 +56,10 @@ export interface Executor {
   terminate(job: Job, error: Error): void;
   /** Sends a host → child comm envelope to the worker running `job`. */
   sendComm(job: Job, envelope: CommEnvelope): void;
+  /**
+   * Stops the workers once the jobs `options` keeps have finished. Called again while a
+   * shutdown with `wait` is in progress, with `wait: false`, it cancels the rest and stops the
+   * workers now; the returned promise is the first call's.
+   */
   shutdown(options: ShutdownOptions): Promise<void>;
 }

@@ -33,6 +33,11 @@ export interface PoolOptions {
   readonly serialization: Serialization;
 }
 
+/** The error of a job cancelled by a shutdown. */
+function cancelledError(job: Job, reason: string): CancelledError {
+  return new CancelledError(job.call.task, reason);
+}
+
 /** Workers that die before they are ready this many times in a row mean the pool cannot start. */
 const MAX_START_FAILURES = 3;
 
@@ -47,6 +52,10 @@ export class Pool implements Executor {
   #stopping = true;
   #idle: (() => void) | undefined;
   #pumpScheduled = false;
+  /** The shutdown in progress, which a second call with `wait: false` escalates. */
+  #shuttingDown: Promise<void> | undefined;
+  /** The shutdown stops workers now instead of closing them. */
+  #killing = false;
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -99,22 +108,42 @@ export class Pool implements Executor {
     (job.holder as PoolWorker | undefined)?.handle.send(envelope);
   }
 
-  async shutdown({ wait, reason }: ShutdownOptions): Promise<void> {
+  shutdown({ wait, drain, reason }: ShutdownOptions): Promise<void> {
+    if (!wait || !drain) {
+      // Stop means stop: what has not started is cancelled now, including the calls sent ahead
+      // to a child (only the first a child holds is running; the child drops the rest).
+      for (const job of this.#line.takeAll()) job.sink.settled(job, { state: 'cancelled', error: cancelledError(job, reason) });
+      for (const worker of this.#workers) for (const job of [...worker.jobs.values()].slice(1)) this.cancel(job, cancelledError(job, reason));
+    }
+    if (!wait) {
+      for (const worker of this.#workers) for (const job of this.#takeJobs(worker)) job.sink.settled(job, { state: 'cancelled', error: cancelledError(job, reason) });
+      this.#killing = true;
+      this.#checkIdle();
+    }
+    if (this.#shuttingDown) {
+      // A shutdown is waiting for running calls: escalated, it kills their workers now.
+      if (!wait) for (const worker of this.#workers) this.#kill(worker);
+      return this.#shuttingDown;
+    }
+    this.#shuttingDown = this.#closeAll(wait).finally(() => {
+      this.#shuttingDown = undefined;
+      this.#killing = false;
+    });
+    return this.#shuttingDown;
+  }
+
+  async #closeAll(wait: boolean): Promise<void> {
     if (wait) {
       await new Promise<void>((resolve) => {
         this.#idle = resolve;
         this.#checkIdle();
       });
-    } else {
-      const cancelled = (job: Job) => job.sink.settled(job, { state: 'cancelled', error: new CancelledError(job.call.task, reason) });
-      for (const job of this.#line.takeAll()) cancelled(job);
-      for (const worker of this.#workers) for (const job of this.#takeJobs(worker)) cancelled(job);
     }
     this.#stopping = true;
     const exits = [...this.#workers].map((worker) => this.#exited(worker));
     for (const worker of this.#workers) {
-      if (wait) this.#close(worker);
-      else this.#kill(worker);
+      if (this.#killing) this.#kill(worker);
+      else this.#close(worker);
     }
     await Promise.all(exits);
   }

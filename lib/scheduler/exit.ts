@@ -26,6 +26,8 @@ export interface ExitState {
   readonly error?: unknown;
   /** The message given to `stop()`. */
   readonly message?: string;
+  /** The signal that stopped the run, with `run({ signals: true })`. */
+  readonly signal?: 'SIGINT' | 'SIGTERM';
 }
 
 export const EXIT_PRIORITY: readonly ExitCode[] = Object.values(ExitCode);

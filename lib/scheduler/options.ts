@@ -7,7 +7,7 @@ import { boolean, checkOptions, integer, stringArray } from '../options.js';
 import type { ErrorClass } from '../wire/error-codec.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, type Serialization, type WireFormat } from '../wire/serializable.js';
 import { checkExceptionPolicy } from './policy.js';
-import type { RunOptions, RunSettings } from './run.js';
+import type { CloseOptions, RunOptions, RunSettings, Shutdown, StartOptions } from './run.js';
 
 export interface SchedulerOptions {
   /**
@@ -61,7 +61,9 @@ export interface ProcessSettings extends WireFormat {
 
 const COMMON_OPTIONS = ['serialization', 'errorClasses', 'maxPayloadBytes'] as const;
 const PROCESS_OPTIONS = [...COMMON_OPTIONS, 'execArgv', 'env', 'cwd', 'prefixOutput', 'prefetch', 'killGracePeriod', 'maxTasksPerWorker', 'idleTimeout'] as const;
-const RUN_OPTIONS = ['timeout', 'endOnEmpty', 'wait', 'onException', 'onCancelled'] as const;
+const RUN_OPTIONS = ['timeout', 'endOnEmpty', 'wait', 'drain', 'signals', 'onException', 'onCancelled'] as const;
+const START_OPTIONS = ['signals'] as const;
+const CLOSE_OPTIONS = ['drain', 'wait'] as const;
 
 export function processSettings(maxWorkers: unknown, options: ProcessSchedulerOptions = {}): ProcessSettings {
   checkOptions(options, 'Scheduler.withProcesses()', PROCESS_OPTIONS);
@@ -113,11 +115,43 @@ export function runSettings(options: RunOptions = {}): RunSettings {
   if (!['raise', 'end', 'continue'].includes(onCancelled)) {
     throw new InvalidOptionError('onCancelled', "'raise', 'end' or 'continue'", onCancelled);
   }
+  const { wait, drain } = shutdownSettings(options, false);
   return {
     timeout,
     endOnEmpty: boolean(options.endOnEmpty ?? true, 'endOnEmpty'),
-    wait: boolean(options.wait ?? true, 'wait'),
+    wait,
+    drain,
+    signals: boolean(options.signals ?? false, 'signals'),
     onException: checkExceptionPolicy(options.onException ?? 'raise', 'onException'),
     onCancelled: onCancelled,
+    mode: 'run',
   };
+}
+
+/** The long-lived pool of `start()`: open until closed, every call error its caller's. */
+export function startSettings(options: StartOptions = {}): RunSettings {
+  checkOptions(options, 'scheduler.start()', START_OPTIONS);
+  return {
+    timeout: undefined,
+    endOnEmpty: false,
+    wait: true,
+    drain: true,
+    signals: boolean(options.signals ?? false, 'signals'),
+    onException: 'continue',
+    onCancelled: 'continue',
+    mode: 'service',
+  };
+}
+
+/** `close()` drains by default: in an app, every queued call is a caller waiting for its answer. */
+export function closeSettings(options: CloseOptions = {}): Shutdown {
+  checkOptions(options, 'scheduler.close()', CLOSE_OPTIONS);
+  return shutdownSettings(options, true);
+}
+
+function shutdownSettings(options: { readonly wait?: boolean; readonly drain?: boolean }, drainByDefault: boolean): Shutdown {
+  const wait = boolean(options.wait ?? true, 'wait');
+  const drain = boolean(options.drain ?? (drainByDefault && wait), 'drain');
+  if (drain && !wait) throw new InvalidOptionError('drain', 'false with `wait: false` (running the queue needs the children)', drain);
+  return { wait, drain };
 }

@@ -1,11 +1,12 @@
 /**
- * One `scheduler.run()`: from 'start' to 'finished'.
+ * One `scheduler.run()`, or one long-lived `scheduler.start()` … `close()`: from 'start' to
+ * 'finished'.
  *
  * Owns what lives for the length of a run: the futures in flight, handlers still pending, timers,
  * and the reasons to end. Every future submitted during the run settles before it ends.
  */
 import { CancelledError } from '../errors.js';
-import type { Emitter } from '../events/emitter.js';
+import { inHandler, type Emitter } from '../events/emitter.js';
 import { Future, awaited, setFutureState, settleFuture, startFuture, type Outcome } from '../future.js';
 import { Link, callState, type CallState } from '../future-link.js';
 import { Job, type Executor, type JobSink } from '../pool/executor.js';
@@ -17,26 +18,66 @@ import { inline, log } from '../debug.js';
 import { EXIT_PRIORITY, ExitCode, type ExitState } from './exit.js';
 import { decide, type ErrorAction, type ExceptionPolicy } from './policy.js';
 import type { SchedulerEvents } from './events.js';
+import { watchSignals, type Signal } from './signals.js';
 
 export interface RunOptions {
   /** End the run after this many milliseconds (exit code TIMEOUT). */
   readonly timeout?: number;
   /** End the run once nothing is queued or running (default true). Otherwise emit 'empty' and go on. */
   readonly endOnEmpty?: boolean;
-  /** At the end, let queued and running calls finish (default true), or cancel them and stop the children. */
+  /**
+   * At the end, let the running calls finish (default true), or cancel them and stop their
+   * children. Calls not started yet are cancelled either way, unless `drain`.
+   */
   readonly wait?: boolean;
+  /** On a stop or timeout, run every queued call before ending (default false: they are cancelled). */
+  readonly drain?: boolean;
+  /**
+   * Handle Ctrl-C like a CLI (default false): the first SIGINT or SIGTERM stops the run
+   * gracefully and says so on stderr, the second stops the running calls too, and the process
+   * exit code becomes 130 or 143.
+   */
+  readonly signals?: boolean;
   /** What a task error or a throwing handler does (default 'raise'). */
   readonly onException?: ExceptionPolicy;
   /** What a cancelled call does (default 'raise'). */
   readonly onCancelled?: ErrorAction;
 }
 
+/** Options of `scheduler.start()`, the long-lived pool. */
+export interface StartOptions {
+  /** Handle Ctrl-C like a CLI, as `run({ signals: true })` does. Default false. */
+  readonly signals?: boolean;
+}
+
+/** Options of `scheduler.close()`. */
+export interface CloseOptions {
+  /** Run the queued calls before closing (default true: their callers are waiting for them). */
+  readonly drain?: boolean;
+  /** Let the running calls finish (default true), or cancel them and stop their children. */
+  readonly wait?: boolean;
+}
+
 export interface RunSettings {
   readonly timeout: number | undefined;
   readonly endOnEmpty: boolean;
   readonly wait: boolean;
+  readonly drain: boolean;
+  readonly signals: boolean;
   readonly onException: ExceptionPolicy;
   readonly onCancelled: ErrorAction;
+  /**
+   * 'run': amltk's run, whose policies govern call errors nobody took. 'service': the long-lived
+   * pool of `start()`, where a call's error is only its awaiter's, and a throwing handler is a
+   * warning (a service must not die of a log line's bug).
+   */
+  readonly mode: 'run' | 'service';
+}
+
+/** How the end of a run treats the calls still in flight. */
+export interface Shutdown {
+  readonly wait: boolean;
+  readonly drain: boolean;
 }
 
 export interface RunContext {
@@ -51,6 +92,7 @@ interface EndRequest {
   readonly code: ExitCode;
   readonly message?: string;
   readonly error?: unknown;
+  readonly signal?: Signal;
 }
 
 export class Run implements JobSink {
@@ -71,14 +113,35 @@ export class Run implements JobSink {
   #emptyCheck = false;
   /** Set once execute() has returned or thrown: later handler failures can only be warnings. */
   #returned = false;
+  /** What the end does with calls in flight; `close()` and a second `stop()` change it. */
+  #shutdown: Shutdown;
+  /** The executor's shutdown has begun: an escalation must reach it directly. */
+  #shuttingDown = false;
+  #stopCalls = 0;
+  /** Failed calls whose policy is decided once the turn of the event loop they settled in is over. */
+  #undecided: { readonly future: Future; readonly action: ErrorAction; readonly code: ExitCode }[] = [];
+  #exit: ExitState | undefined;
 
   constructor(context: RunContext, settings: RunSettings) {
     this.#context = context;
     this.#settings = settings;
+    this.#shutdown = { wait: settings.wait, drain: settings.drain };
   }
 
   running(): boolean {
     return this.#phase === 'running' && this.#ends.size === 0;
+  }
+
+  /** Where the run is, for errors of calls that come too late: undefined while it runs. */
+  get ending(): { readonly code: ExitCode; readonly ended: boolean } | undefined {
+    if (this.#exit) return { code: this.#exit.code, ended: true };
+    const end = this.#chosenEnd();
+    return end ? { code: end.code, ended: false } : undefined;
+  }
+
+  /** How the run ended, once it has. */
+  get exit(): ExitState | undefined {
+    return this.#exit;
   }
 
   /** Nothing queued, running, or pending in an async handler. */
@@ -94,36 +157,89 @@ export class Run implements JobSink {
     if (this.#settings.timeout !== undefined) {
       this.callLater(this.#settings.timeout, () => this.#end({ code: ExitCode.TIMEOUT }));
     }
-    events.emit('start');
-    this.#checkEmpty();
-    await ended;
+    const signals = this.#settings.signals ? watchSignals(this) : undefined;
+    try {
+      events.emit('start');
+      this.#checkEmpty();
+      await ended;
 
-    this.#phase = 'ending';
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-    const end = EXIT_PRIORITY.map((code) => this.#ends.get(code)).find(Boolean) ?? { code: ExitCode.UNKNOWN };
-    log.scheduler('run ends: %s', end.code);
-    // Calls still running will get no more answers: tell their comms, so none waits forever.
-    for (const link of this.#links) link.runEnding(`the scheduler is stopping (${end.code})`);
-    if (end.code === ExitCode.TIMEOUT) events.emit('timeout');
-    else if (end.code !== ExitCode.EXHAUSTED) events.emit('stop', end.message, end.error);
-    events.emit('finishing');
-    await executor.shutdown({ wait: this.#settings.wait, reason: `the scheduler stopped (${end.code}) with wait: false` });
-    if (this.#settings.wait) await this.#handlersDone();
-    this.#phase = 'ended';
-    const exit: ExitState = {
-      code: end.code,
-      ...(end.error === undefined ? {} : { error: end.error }),
-      ...(end.message === undefined ? {} : { message: end.message }),
-    };
-    events.emit('finished', exit);
-    this.#returned = true;
-    if (this.#raise) throw this.#raise.error;
-    return exit;
+      this.#phase = 'ending';
+      for (const timer of this.#timers) clearTimeout(timer);
+      this.#timers.clear();
+      const end = this.#chosenEnd() ?? { code: ExitCode.UNKNOWN };
+      log.scheduler('run ends: %s', end.code);
+      // Calls still running will get no more answers: tell their comms, so none waits forever.
+      for (const link of this.#links) link.runEnding(`the scheduler is stopping (${end.code})`);
+      if (end.code === ExitCode.TIMEOUT) events.emit('timeout');
+      else if (end.code !== ExitCode.EXHAUSTED) events.emit('stop', end.message, end.error);
+      events.emit('finishing');
+      this.#shuttingDown = true;
+      await executor.shutdown({ ...this.#shutdown, reason: this.#cancelReason(end.code) });
+      if (this.#shutdown.wait) await this.#handlersDone();
+      // Policies of the last failures are decided a turn after they settled: let that turn come.
+      if (this.#undecided.length > 0) await new Promise((resolve) => setImmediate(resolve));
+      this.#phase = 'ended';
+      const exit: ExitState = {
+        code: end.code,
+        ...(end.error === undefined ? {} : { error: end.error }),
+        ...(end.message === undefined ? {} : { message: end.message }),
+        ...(end.signal === undefined ? {} : { signal: end.signal }),
+      };
+      this.#exit = exit;
+      events.emit('finished', exit);
+      this.#returned = true;
+      if (this.#raise) throw this.#raise.error;
+      return exit;
+    } finally {
+      signals?.dispose();
+    }
   }
 
+  /**
+   * Ends the run. A second call from outside the run's handlers, while it ends, stops the
+   * running calls too (`wait: false`): the second Ctrl-C of a CLI. Calls from handlers never
+   * escalate: handlers of results that arrive while a run ends often call stop() again.
+   */
   stop(message?: string, error?: unknown): void {
+    if (this.#stopCalls++ > 0 && !inHandler()) this.kill(`stop() was called again (${message ?? 'no message'})`);
     this.#end({ code: ExitCode.STOPPED, ...(message === undefined ? {} : { message }), ...(error === undefined ? {} : { error }) });
+  }
+
+  /** Ends the run by a signal: like stop(), with the signal in the exit state. */
+  stopBySignal(signal: Signal): void {
+    this.#stopCalls++;
+    this.#end({ code: ExitCode.STOPPED, message: `received ${signal}`, signal });
+  }
+
+  /** Ends the run as `close()` asks: `drain` runs the queued calls, `wait` lets running ones finish. */
+  close(shutdown: Shutdown): void {
+    if (!this.#shuttingDown) this.#shutdown = shutdown;
+    if (!shutdown.wait) this.kill('close() was called with wait: false');
+    this.#end({ code: ExitCode.STOPPED, message: 'closed' });
+  }
+
+  /** Escalates the end: running calls are cancelled and their children stopped now. */
+  kill(why: string): void {
+    if (this.#phase === 'ended' || !this.#shutdown.wait) return;
+    log.scheduler('escalating the end: %s', why);
+    this.#shutdown = { wait: false, drain: false };
+    if (this.#shuttingDown) {
+      const code = this.#chosenEnd()?.code ?? ExitCode.STOPPED;
+      void this.#context.executor.shutdown({ ...this.#shutdown, reason: this.#cancelReason(code) });
+    }
+  }
+
+  /** What the end does with the calls in flight, for the line a signal prints. */
+  get shutdown(): Shutdown {
+    return this.#shutdown;
+  }
+
+  #cancelReason(code: ExitCode): string {
+    return this.#shutdown.wait ? `the scheduler stopped (${code}) before the call started` : `the scheduler stopped (${code}) with wait: false`;
+  }
+
+  #chosenEnd(): EndRequest | undefined {
+    return EXIT_PRIORITY.map((code) => this.#ends.get(code)).find(Boolean);
   }
 
   callLater(delay: number, fn: () => unknown): { cancel(): void } {
@@ -212,6 +328,10 @@ export class Run implements JobSink {
       process.emitWarning(`A handler of '${event}' failed after its run had ended: ${String(error)}`, 'ForklineWarning');
       return;
     }
+    if (this.#settings.mode === 'service') {
+      process.emitWarning(`A handler of '${event}' failed; the pool goes on: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, 'ForklineWarning');
+      return;
+    }
     this.#apply(decide(this.#settings.onException, error), error, ExitCode.EXCEPTION);
   }
 
@@ -251,13 +371,13 @@ export class Run implements JobSink {
         events.emit('future-exception', future, outcome.error);
         task.emit('done', future);
         task.emit('exception', future, outcome.error);
-        // A future somebody awaits hands its error to them: that code handles it, not the policy.
-        if (!awaited(future)) this.#apply(decide(this.#settings.onException, outcome.error), outcome.error, ExitCode.EXCEPTION);
+        this.#undecide(future, decide(this.#settings.onException, outcome.error), ExitCode.EXCEPTION);
         break;
       case 'cancelled':
         events.emit('future-cancelled', future, outcome.error);
         task.emit('cancelled', future, outcome.error);
-        if (this.#phase === 'running' && !awaited(future)) this.#apply(this.#settings.onCancelled, outcome.error, ExitCode.CANCELLED);
+        // Cancelled by the end of the run itself: no reason to end it.
+        if (this.#phase === 'running') this.#undecide(future, this.#settings.onCancelled, ExitCode.CANCELLED);
         break;
       default:
         outcome satisfies never;
@@ -265,6 +385,26 @@ export class Run implements JobSink {
     this.#inFlight--;
     this.#checkEmpty();
   }
+
+  /**
+   * A call failed. Its error is the code's that took the future (await, then, catch, finally,
+   * Promise.all...), and otherwise the policy's. Who takes it is known once the turn of the
+   * event loop it settled in is over: its event handlers and the microtasks they queued ran,
+   * as with Node's own check for unhandled rejections. In a long-lived pool every call error
+   * is its caller's: the policy never sees one.
+   */
+  #undecide(future: Future, action: ErrorAction, code: ExitCode): void {
+    if (this.#settings.mode === 'service' || action === 'continue') return;
+    if (this.#undecided.push({ future, action, code }) === 1) setImmediate(this.#decide);
+  }
+
+  readonly #decide = (): void => {
+    const undecided = this.#undecided;
+    this.#undecided = [];
+    if (this.#returned) return;
+    for (const { future, action, code } of undecided) if (!awaited(future)) this.#apply(action, future.error, code);
+    this.#checkEmpty();
+  };
 
   #apply(action: ErrorAction, error: unknown, code: ExitCode): void {
     if (action === 'continue') return;
@@ -284,6 +424,8 @@ export class Run implements JobSink {
 
   readonly #checkEmptyNow = (): void => {
     this.#emptyCheck = false;
+    // A failure still undecided may end the run: that decision comes first, and checks again.
+    if (this.#undecided.length > 0) return;
     if (this.#phase !== 'running' || this.#ends.size > 0 || !this.empty() || this.#emptyAnnounced) return;
     this.#emptyAnnounced = true;
     this.#context.events.emit('empty');

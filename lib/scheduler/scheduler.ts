@@ -20,8 +20,8 @@ import { errorClassMap, type ErrorClass } from '../wire/error-codec.js';
 import type { WireFormat } from '../wire/serializable.js';
 import { SCHEDULER_EVENTS, type SchedulerEvents } from './events.js';
 import type { ExitState } from './exit.js';
-import { commonSettings, processSettings, runSettings, type ProcessSchedulerOptions, type SchedulerOptions } from './options.js';
-import { Run, type RunOptions } from './run.js';
+import { closeSettings, commonSettings, processSettings, runSettings, startSettings, type ProcessSchedulerOptions, type SchedulerOptions } from './options.js';
+import { Run, type CloseOptions, type RunOptions, type RunSettings, type StartOptions } from './run.js';
 
 export interface TaskOptions<P extends readonly AnyPlugin[]> {
   /** Plugins, applied to each submit in this order. */
@@ -42,6 +42,9 @@ export class Scheduler {
   readonly #host: TaskHost;
   readonly #adhoc = new Map<string, Task>();
   #run: Run | undefined;
+  /** The current run's end, and the last run, for close() and for errors of late submits. */
+  #ended: Promise<unknown> | undefined;
+  #last: Run | undefined;
 
   /**
    * A scheduler on a warm pool of `maxWorkers` child processes (default: one per CPU).
@@ -134,21 +137,76 @@ export class Scheduler {
   }
 
   /** Submits a call of `ref` without plugins: `scheduler.task(ref).submit(...args)`, with one task per ref. */
-  submit<F extends TaskFunction>(ref: TaskRef<F>, ...args: SubmitArgs<F, object>): Future<TaskResult<F>> {
+  submit<F extends TaskFunction>(ref: TaskRef<F>, ...args: SubmitArgs<F, object>): Future<TaskResult<F>, SubmitArgs<F, object>> {
     const key = `${ref.module}#${ref.export}`;
     let task = this.#adhoc.get(key);
     if (!task) this.#adhoc.set(key, (task = this.task(ref) as unknown as Task));
-    return (task.submit as (...values: unknown[]) => Future)(...args) as Future<TaskResult<F>>;
+    return (task.submit as unknown as (...values: unknown[]) => Future)(...args) as Future<TaskResult<F>, SubmitArgs<F, object>>;
   }
 
   /**
-   * Runs until stopped, out of work (with `endOnEmpty`), or timed out, and returns how it ended.
-   * Rejects with the error when the exception policy says 'raise'. A scheduler can run again
-   * once a run has finished.
+   * Runs until stopped, out of work (with `endOnEmpty`), or timed out, and returns how it ended:
+   * amltk's event-driven run. Rejects with the error when the exception policy says 'raise'.
+   * A scheduler can run again once a run has finished.
+   *
+   * @example
+   * ```ts
+   * scheduler.on('start', () => fib.submit(30));
+   * fib.on('result', (future, value) => console.log(value));
+   * const exit = await scheduler.run({ timeout: 60_000 }); // { code: 'exhausted' }
+   * ```
    */
   async run(options: RunOptions = {}): Promise<ExitState> {
     if (this.#run) throw new SchedulerBusyError();
-    const settings = runSettings(options);
+    return this.#begin(runSettings(options));
+  }
+
+  /**
+   * Starts a long-lived pool, for apps: it stays open, idle or busy, until `close()`, and takes
+   * calls from anywhere (request handlers, timers). A call's error belongs only to the code
+   * awaiting it: no policy ends the pool, and a handler that throws is a process warning.
+   * Events fire as in a run. `await using scheduler = ...` closes it at the end of the scope.
+   *
+   * @example
+   * ```ts
+   * const scheduler = Scheduler.withProcesses(4).start();
+   * const fib = scheduler.task(jobs.fib);
+   * const value = await fib.call(30); // rejects with the task's error, if it fails
+   * await scheduler.close();
+   * ```
+   * @throws SchedulerBusyError when a run or a pool is already going.
+   */
+  start(options: StartOptions = {}): this {
+    if (this.#run) throw new SchedulerBusyError('scheduler.start()');
+    // Nothing rejects in a long-lived run ('continue' everywhere); the catch is for certainty.
+    this.#begin(startSettings(options)).catch((error: unknown) => {
+      process.emitWarning(`forkline: the pool of start() failed: ${String(error)}`, 'ForklineWarning');
+    });
+    return this;
+  }
+
+  /**
+   * Closes what runs (the pool of `start()`, or a `run()`) and resolves once it has ended and
+   * its children have exited, with how it ended (undefined if nothing ran). By default every
+   * queued and running call finishes first; `drain: false` cancels the queued ones,
+   * `wait: false` cancels the running ones too and stops their children now.
+   */
+  async close(options: CloseOptions = {}): Promise<ExitState | undefined> {
+    const shutdown = closeSettings(options);
+    const run = this.#run;
+    if (run) {
+      run.close(shutdown);
+      await this.#ended;
+    }
+    return (run ?? this.#last)?.exit;
+  }
+
+  /** `await using scheduler = Scheduler.withProcesses(2).start()` closes it, draining, at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #begin(settings: RunSettings): Promise<ExitState> {
     const run = new Run(
       {
         events: this.#events,
@@ -160,14 +218,24 @@ export class Scheduler {
       settings,
     );
     this.#run = run;
+    const ended = run.execute();
+    this.#ended = ended.then(
+      () => undefined,
+      () => undefined,
+    );
     try {
-      return await run.execute();
+      return await ended;
     } finally {
+      this.#last = run;
       this.#run = undefined;
     }
   }
 
-  /** Ends the run; idempotent. `running()` is false from this call on. */
+  /**
+   * Ends the run; `running()` is false from this call on. The calls not started are cancelled,
+   * the running ones finish (`wait: true`, the default) or are stopped. A second call, from
+   * outside the run's handlers, stops the running calls too.
+   */
   stop(message?: string, error?: unknown): void {
     this.#run?.stop(message, error);
   }
@@ -207,8 +275,9 @@ export class Scheduler {
   }
 
   #liveRun(action: string): Run {
-    if (!this.#run?.running()) throw new SchedulerNotRunningError(action);
-    return this.#run;
+    const run = this.#run;
+    if (run?.running()) return run;
+    throw new SchedulerNotRunningError(action, (run ?? this.#last)?.ending);
   }
 }
 

@@ -38,11 +38,11 @@ work.on('comm-message', (msg) => {
   if (++messagesSeen === 10_000) rssAfterWarmUp = process.memoryUsage().rss;
 });
 work.on('result', (future, value) => {
-  const call = future.call.args[0] as number;
+  const call = future.call.args[0];
   if (value !== call * 2 || crashes.has(call)) wrongResults++;
 });
 work.on('exception', (future, error) => {
-  const call = future.call.args[0] as number;
+  const call = future.call.args[0];
   if (!(error instanceof WorkerCrashedError) || !crashes.has(call)) wrongCrashes++;
 });
 work.on('done', () => {

@@ -100,6 +100,9 @@ test('a misspelled option is refused, naming the option, its likely meaning and 
     [() => new Limiter({ maxCall: 1 } as never), 'new Limiter() has no option `maxCall` (did you mean `maxCalls`?).'],
     [() => new Limits({ walltime: 1 } as never), 'new Limits() has no option `walltime` (did you mean `wallTime`?).'],
     [() => Comm.Plugin({ name: 'x' } as never), 'Comm.Plugin() has no option `name`.'],
+    // Handler options were the one options object accepted as it came.
+    [() => Scheduler.withSequential().on('empty', () => {}, { maxcalls: 1 } as never), "Scheduler on('empty') has no option `maxcalls` (did you mean `maxCalls`?)."],
+    [() => Scheduler.withSequential().task(math.add).on('result', () => {}, { evry: 2 } as never), 'Task "add" on(\'result\') has no option `evry` (did you mean `every`?).'],
   ];
   for (const [make, message] of misspelled) {
     expect(make).toThrow(UnknownOptionError);

@@ -147,8 +147,8 @@ describe('ending a run', () => {
     expect(exit).toEqual({ code: ExitCode.STOPPED, message: 'user asked', error: reason });
     expect(seen).toEqual([false, 'user asked', reason]);
     expect(order.filter((event) => ['stop', 'finishing', 'finished'].includes(event))).toEqual(['stop', 'finishing', 'finished']);
-    // wait: true (the default) let the queued call finish.
-    expect(sleep.eventCounts).toEqual({ submitted: 1, done: 1, result: 1 });
+    // The call had not started (the child was not ready): a stop cancels it, even with wait: true.
+    expect(sleep.eventCounts).toEqual({ submitted: 1, cancelled: 1 });
   });
 
   test('timeout ends with TIMEOUT; wait: false cancels the running call and emits cancelled before run() resolves', async () => {
@@ -190,9 +190,13 @@ describe('ending a run', () => {
     const scheduler = Scheduler.withProcesses(1);
     const sleep = scheduler.task(math.sleep);
     const order = record(scheduler, sleep);
-    scheduler.on('start', () => void sleep.submit(300));
+    const states: string[] = [];
+    scheduler.on('start', () => void sleep.submit(2500));
+    // The timeout leaves the child 1.5 s to start: the call is running when it comes.
+    scheduler.on('timeout', () => void states.push(...sleep.futures.map((future) => future.state)));
 
-    const exit = await scheduler.run({ timeout: 50 });
+    const exit = await scheduler.run({ timeout: 1500 });
+    expect(states).toEqual(['running']);
 
     expect(exit.code).toBe(ExitCode.TIMEOUT);
     expect(order).toEqual([
@@ -317,7 +321,8 @@ describe('onCancelled', () => {
     const sleep = cancelFirst(scheduler);
     expect((await scheduler.run({ onCancelled: 'end' })).code).toBe(ExitCode.CANCELLED);
     expect((await scheduler.run({ onCancelled: 'continue' })).code).toBe(ExitCode.EXHAUSTED);
-    expect(sleep.eventCounts).toEqual({ submitted: 4, cancelled: 2, done: 2, result: 2 });
+    // The end of the first run cancelled its other call, which had not started: stop means stop.
+    expect(sleep.eventCounts).toEqual({ submitted: 4, cancelled: 3, done: 1, result: 1 });
   });
 });
 
