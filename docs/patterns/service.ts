@@ -1,17 +1,28 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Scheduler, taskModule } from 'forkline';
 import type * as Jobs from './jobs.ts';
 
 const jobs = taskModule<typeof Jobs>(new URL('./jobs.ts', import.meta.url));
-const scheduler = Scheduler.withProcesses(2);
-const square = scheduler.task(jobs.square);
+// A long-lived pool: started once, fed from request handlers, closed with the server.
+const scheduler = Scheduler.withProcesses(2).start();
+const fib = scheduler.task(jobs.fib);
 
-// A long-lived pool: the run goes on while idle, and calls come from outside its handlers
-// (say, one per HTTP request), until something stops it. run() starts synchronously: calls can
-// be submitted as soon as it returns its promise.
-const running = scheduler.run({ endOnEmpty: false });
+async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const n = Number(new URL(request.url ?? '/', 'http://localhost').searchParams.get('n'));
+  try {
+    const value = await fib.call(n); // a failed call rejects here, for this request only
+    response.end(`fib(${n}) = ${value}\n`);
+  } catch (error) {
+    response.statusCode = 400;
+    response.end(`${(error as Error).message}\n`);
+  }
+}
 
-const answers = await Promise.all([3, 4, 5].map((n) => square.submit(n)));
-console.log(answers); // [ 9, 16, 25 ]
+const server = createServer((request, response) => void answer(request, response));
 
-scheduler.stop('shutting down');
-console.log(await running); // { code: 'stopped', message: 'shutting down' }
+server.listen(Number(process.env.PORT ?? 3000), () => console.log('listening on', server.address()));
+
+process.once('SIGTERM', () => {
+  server.close();
+  void scheduler.close().then((exit) => console.log('closed', exit)); // every call in flight finishes first
+});
