@@ -49,6 +49,11 @@ export interface ShutdownOptions {
 export interface Executor {
   /** Starts the workers (in the background: jobs queue until one is ready). */
   start(): void;
+  /**
+   * Sends no more jobs to workers until `shutdown` says to drain, or the next `start`: the run
+   * is ending, and a worker freed now must not take a queued call its end will cancel.
+   */
+  hold(): void;
   execute(job: Job): void;
   /** Cancels a job: a queued one is dropped, a running one's comms close and its worker is stopped. */
   cancel(job: Job, error: Error): void;

@@ -52,6 +52,8 @@ export class Pool implements Executor {
   #stopping = true;
   #idle: (() => void) | undefined;
   #pumpScheduled = false;
+  /** Nothing more is dispatched: see Executor.hold(). */
+  #held = false;
   /** The shutdown in progress, which a second call with `wait: false` escalates. */
   #shuttingDown: Promise<void> | undefined;
   /** The shutdown stops workers now instead of closing them. */
@@ -63,8 +65,13 @@ export class Pool implements Executor {
 
   start(): void {
     this.#stopping = false;
+    this.#held = false;
     this.#startFailures = 0;
     while (this.#workers.size < this.#options.size) this.#spawn();
+  }
+
+  hold(): void {
+    this.#held = true;
   }
 
   execute(job: Job): void {
@@ -109,6 +116,10 @@ export class Pool implements Executor {
   }
 
   shutdown({ wait, drain, reason }: ShutdownOptions): Promise<void> {
+    if (wait && drain && this.#held) {
+      this.#held = false;
+      this.#pump();
+    }
     if (!wait || !drain) {
       // Stop means stop: what has not started is cancelled now, including the calls sent ahead
       // to a child (only the first a child holds is running; the child drops the rest).
@@ -163,6 +174,7 @@ export class Pool implements Executor {
    * instead of a write per call, while the child never runs dry.
    */
   #pump(): void {
+    if (this.#held) return;
     while (this.#line.size > 0) {
       const worker = this.#pick();
       if (!worker) return;

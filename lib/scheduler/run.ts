@@ -436,6 +436,8 @@ export class Run implements JobSink {
   #end(request: EndRequest): void {
     if (this.#phase !== 'running' || this.#ends.has(request.code)) return;
     this.#ends.set(request.code, request);
+    // From now on a freed child must not take a queued call: the end will cancel those.
+    if (!this.#shutdown.drain) this.#context.executor.hold();
     this.#wake?.();
   }
 

@@ -1,0 +1,122 @@
+/**
+ * Stop means stop: on a stop or a timeout, calls that have not started are cancelled at once;
+ * running ones finish (wait: true) or are stopped (wait: false); `drain: true` runs the whole
+ * queue; a second stop() from outside the handlers stops the running calls too.
+ */
+import { CancelledError, ExitCode, Scheduler, type Future } from 'forkline';
+import type * as Math from '../fixtures/math.ts';
+import { eventually, expectNoChildren, fixtureModule } from '../helpers.js';
+
+const math = fixtureModule<typeof Math>('math.ts');
+
+afterEach(expectNoChildren);
+
+/** Six 2.5 s calls on two children, and the states of the calls when the run's end came. */
+function sixLongCalls(scheduler: Scheduler) {
+  const sleep = scheduler.task(math.sleep);
+  const futures: Future<number>[] = [];
+  const atEnd: string[] = [];
+  scheduler.on('start', () => {
+    for (let i = 0; i < 6; i++) futures.push(sleep.submit(2500));
+  });
+  const record = () => void atEnd.push(...futures.map((future) => future.state));
+  scheduler.on('timeout', record);
+  scheduler.on('stop', record);
+  return { sleep, futures, atEnd };
+}
+
+test('timeout: the queued calls are cancelled at once, the running ones finish', async () => {
+  const scheduler = Scheduler.withProcesses(2);
+  const { sleep, futures, atEnd } = sixLongCalls(scheduler);
+
+  // 1.5 s leaves the children time to start: two calls are running when it passes.
+  const exit = await scheduler.run({ timeout: 1500 });
+
+  expect(exit).toEqual({ code: ExitCode.TIMEOUT });
+  expect(atEnd).toEqual(['running', 'running', 'queued', 'queued', 'queued', 'queued']);
+  // Before, all six ran, two at a time: the run took 7.5 s.
+  expect(futures.map((future) => future.state)).toEqual(['fulfilled', 'fulfilled', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
+  expect(sleep.eventCounts).toEqual({ submitted: 6, done: 2, result: 2, cancelled: 4 });
+  expect((futures[2]?.error as Error).message).toContain('the scheduler stopped (timeout) before the call started');
+});
+
+test('drain: true keeps the old way: a stop lets every queued call run first', async () => {
+  const scheduler = Scheduler.withProcesses(2);
+  const sleep = scheduler.task(math.add);
+  let results = 0;
+  sleep.on('result', () => {
+    results++;
+  });
+  scheduler.on('start', () => {
+    for (let i = 0; i < 6; i++) sleep.submit(i, i);
+    scheduler.stop('enough');
+  });
+  expect(await scheduler.run({ drain: true })).toEqual({ code: ExitCode.STOPPED, message: 'enough' });
+  expect(results).toBe(6);
+});
+
+test('calls sent ahead to a busy child are cancelled by a stop: only the call the child runs finishes', async () => {
+  const scheduler = Scheduler.withProcesses(1);
+  const add = scheduler.task(math.add);
+  const sleep = scheduler.task(math.sleep);
+  let long: Future<number> | undefined;
+  const ahead: Future<number>[] = [];
+  scheduler.on('start', () => {
+    for (let i = 0; i < 100; i++) add.submit(i, 1);
+  });
+  // 100 quick calls teach the pool this child's calls are short: it sends the next ones ahead.
+  add.on('result', () => {
+    if (add.inFlight > 0 || long) return;
+    long = sleep.submit(800);
+    for (let i = 0; i < 10; i++) ahead.push(add.submit(i, 2));
+  });
+  const run = scheduler.run();
+  await eventually(() => long?.state === 'running' && ahead.length === 10, 'the long call to run');
+  // 'running' for a call behind another means it was sent to the child, which holds it next in line.
+  const sentAhead = ahead.filter((future) => future.state === 'running').length;
+  expect(sentAhead).toBeGreaterThan(0);
+
+  scheduler.stop('now');
+
+  expect(await run).toEqual({ code: ExitCode.STOPPED, message: 'now' });
+  expect(await long).toBe(800);
+  for (const future of ahead) expect(future.error).toBeInstanceOf(CancelledError);
+  expect(add.eventCounts).toMatchObject({ submitted: 110, result: 100, cancelled: 10 });
+});
+
+test('a second stop() escalates: the running calls are stopped now and their children killed', async () => {
+  const scheduler = Scheduler.withProcesses(2);
+  const { sleep, futures } = sixLongCalls(scheduler);
+  const run = scheduler.run();
+  await eventually(() => futures.filter((future) => future.state === 'running').length === 2, 'two calls to run');
+
+  scheduler.stop('first');
+  await eventually(() => futures.filter((future) => future.state === 'cancelled').length === 4, 'the queued calls to be cancelled');
+  expect(futures.map((future) => future.state)).toEqual(['running', 'running', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
+  scheduler.stop('second');
+
+  // The exit is the first stop's; the running calls did not get to finish.
+  expect(await run).toEqual({ code: ExitCode.STOPPED, message: 'first' });
+  expect(sleep.eventCounts).toEqual({ submitted: 6, cancelled: 6 });
+  expect((futures[0]?.error as Error).message).toContain('with wait: false');
+});
+
+test('stop() again from handlers (results that come in while the run ends) does not escalate', async () => {
+  const scheduler = Scheduler.withProcesses(2);
+  const sleep = scheduler.task(math.sleep);
+  const results: number[] = [];
+  scheduler.on('start', () => {
+    sleep.submit(100);
+    sleep.submit(600);
+    sleep.submit(600);
+  });
+  // A common amltk shape: every result handler past the threshold calls stop().
+  sleep.on('result', (_future, value) => {
+    results.push(value);
+    scheduler.stop('threshold');
+  });
+
+  expect(await scheduler.run()).toEqual({ code: ExitCode.STOPPED, message: 'threshold' });
+  expect(results).toEqual([100, 600]);
+  expect(sleep.eventCounts).toEqual({ submitted: 3, done: 2, result: 2, cancelled: 1 });
+});
