@@ -42,13 +42,13 @@ test('timeout: the queued calls are cancelled at once, the running ones finish',
 
 test('drain: true keeps the old way: a stop lets every queued call run first', async () => {
   const scheduler = Scheduler.withProcesses(2);
-  const sleep = scheduler.task(math.add);
+  const add = scheduler.task(math.add);
   let results = 0;
-  sleep.on('result', () => {
+  add.on('result', () => {
     results++;
   });
   scheduler.on('start', () => {
-    for (let i = 0; i < 6; i++) sleep.submit(i, i);
+    for (let i = 0; i < 6; i++) add.submit(i, i);
     scheduler.stop('enough');
   });
   expect(await scheduler.run({ drain: true })).toEqual({ code: ExitCode.STOPPED, message: 'enough' });
