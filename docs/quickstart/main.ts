@@ -8,6 +8,6 @@ const fib = scheduler.task(jobs.fib);
 scheduler.on('start', () => {
   for (const n of [25, 30, 32]) fib.submit(n);
 });
-fib.on('result', (future, value) => console.log(`fib(${String(future.call.args[0])}) = ${value}`));
+fib.on('result', (future, value) => console.log(`fib(${future.call.args[0]}) = ${value}`));
 
 console.log(await scheduler.run());

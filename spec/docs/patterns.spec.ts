@@ -23,6 +23,12 @@ test('one-result: await a single call', async () => {
   expect(await pattern('one-result')).toBe("12 squared is 144\n{ code: 'exhausted' }\n");
 });
 
+test('cli: a batch run with signals: true, to its end when nobody presses Ctrl-C', async () => {
+  const lines = (await pattern('cli')).trimEnd().split('\n');
+  expect(lines.slice(0, 5).sort()).toEqual(['fib(24) = 46368', 'fib(25) = 75025', 'fib(26) = 121393', 'fib(27) = 196418', 'fib(28) = 317811']);
+  expect(lines[5]).toBe('done: 5 of 5');
+});
+
 test('service: an HTTP server on a long-lived pool answers every request, the one whose call fails included, and closes cleanly', async () => {
   const server = spawn(process.execPath, ['--import', 'forkline/register', 'docs/patterns/service.ts'], {
     cwd: root,

@@ -32,18 +32,25 @@ test.each(guides)('every TypeScript block in %s is an excerpt of a file in docs/
   expect(missing).toEqual([]);
 });
 
-test('the quick start blocks are the whole of docs/quickstart/jobs.ts and main.ts', () => {
+test('the README leads with jobs.ts and the two shapes of program, each the whole of its file', () => {
   const blocks = typescriptBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
   expect(blocks[0]).toBe(readFileSync(join(root, 'docs/quickstart/jobs.ts'), 'utf8'));
-  expect(blocks[1]).toBe(readFileSync(join(root, 'docs/quickstart/main.ts'), 'utf8'));
-  expect(blocks[1]?.split('\n').filter(Boolean).length).toBeLessThanOrEqual(15);
+  expect(blocks[1]).toBe(readFileSync(join(root, 'docs/quickstart/app.ts'), 'utf8'));
+  expect(blocks[2]).toBe(readFileSync(join(root, 'docs/quickstart/main.ts'), 'utf8'));
+  for (const block of blocks.slice(1, 3)) expect(block.split('\n').filter(Boolean).length).toBeLessThanOrEqual(15);
 });
 
-test('the quick start runs and prints its results', async () => {
-  const { stdout, stderr } = await run(process.execPath, ['--import', 'forkline/register', 'docs/quickstart/main.ts'], {
-    cwd: root,
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+const host = (file: string) =>
+  run(process.execPath, ['--import', 'forkline/register', `docs/quickstart/${file}`], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' } });
+
+test('the app shape runs: results awaited, a failed call caught by its caller, the pool going on', async () => {
+  const { stdout, stderr } = await host('app.ts');
+  expect(stderr).toBe('');
+  expect(stdout).toBe('[ 75025, 832040 ]\nRangeError: fib() takes an integer >= 0, got -1\n2178309\n');
+});
+
+test('the script shape runs and prints its results', async () => {
+  const { stdout, stderr } = await host('main.ts');
   expect(stderr).toBe('');
   const lines = stdout.trimEnd().split('\n');
   expect(lines.slice(0, 3).sort()).toEqual(['fib(25) = 75025', 'fib(30) = 832040', 'fib(32) = 2178309']);
