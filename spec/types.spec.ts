@@ -6,6 +6,7 @@ import {
   Comm,
   EventNotKnownError,
   ExitCode,
+  type ExitState,
   Limiter,
   Scheduler,
   type Future,
@@ -158,5 +159,53 @@ describe('types', () => {
     scheduler.on('stop', (message, error) => [exactly<string | undefined>()(message), error]);
     await scheduler.run();
     expect(codes).toEqual([ExitCode.EXHAUSTED]);
+  });
+
+  test('a future is a promise, its call.args are typed from the task, and call() resolves to the result type', async () => {
+    const scheduler = Scheduler.withSequential();
+    const add = scheduler.task(math.add);
+    const talking = scheduler.task(comm.askOnce, { plugins: [Comm.Plugin()] });
+    talking.on('comm-request', (msg) => msg.respond('yes'));
+    const args: unknown[] = [];
+    add.on('result', (future) => void args.push(exactly<readonly [a: number, b: number]>()(future.call.args)));
+    add.on('submitted', (future) => void exactly<number>()(future.call.args[0]));
+    scheduler.start();
+
+    const future = add.submit(1, 2);
+    const promise: Promise<number> = future;
+    const caught = await exactly<Promise<number | 'failed'>>()(future.catch(() => 'failed' as const));
+    const finished = await exactly<Promise<number>>()(future.finally(() => {}));
+    const called = await exactly<Promise<number>>()(add.call(2, 3));
+    // The comm parameter is injected: call() takes the others, like submit().
+    const answered = await exactly<Promise<unknown>>()(talking.call('q'));
+    const seen = [await promise, caught, finished, called, answered];
+    typeOnly(() => {
+      // @ts-expect-error -- call() checks its arguments as submit() does.
+      void add.call('2', 3);
+      // @ts-expect-error -- the comm is injected, not passed.
+      void talking.call('q', { comm: undefined });
+      // @ts-expect-error -- args are the task's parameters: the first is a number.
+      exactly<string>()(future.call.args[0]);
+      // @ts-expect-error -- and there are two of them.
+      expect(future.call.args[2]).toBeUndefined();
+      // @ts-expect-error -- a misspelled handler option does not compile (and throws from JavaScript).
+      add.on('result', () => {}, { maxcalls: 1 });
+    });
+    await scheduler.close();
+    expect(seen).toEqual([3, 3, 3, 5, 'yes']);
+    expect(args).toEqual([[1, 2], [2, 3]]);
+  });
+
+  test('start(), close() and the exit state are typed', async () => {
+    const scheduler = exactly<Scheduler>()(Scheduler.withSequential().start({ signals: false }));
+    const exit = exactly<ExitState | undefined>()(await scheduler.close({ drain: false }));
+    expect(exit?.code).toBe(ExitCode.STOPPED);
+    typeOnly(() => {
+      // @ts-expect-error -- close() takes drain and wait only.
+      void scheduler.close({ cancel: true });
+      // @ts-expect-error -- an exit's signal is SIGINT or SIGTERM.
+      const signal: 'SIGHUP' | undefined = exit?.signal;
+      expect(signal).toBeUndefined();
+    });
   });
 });
