@@ -52,6 +52,7 @@ export class ExecutorSession {
   readonly #started = new WeakMap<Future, Started>();
   readonly #labels = new WeakMap<Future, string>();
   readonly #attempts = new WeakMap<Future, number>();
+  #submitting: { readonly label: string; readonly attempt: number } | undefined;
   /** Every child pid that ran a call, with the most CPU time (ms) read off it. */
   readonly #cpu = new Map<number, number>();
 
@@ -93,7 +94,10 @@ export class ExecutorSession {
 
   /** Runs one attempt of a call and resolves with how it ended; never rejects for the task's error. */
   async call(args: readonly unknown[], label: string, attempt: number): Promise<Attempt> {
+    // The display asks for the label during submit(), in 'future-submitted': have it ready.
+    this.#submitting = { label, attempt };
     const future = (this.#task.submit as (...values: unknown[]) => Future)(...args);
+    this.#submitting = undefined;
     this.#labels.set(future, label);
     this.#attempts.set(future, attempt);
     try {
@@ -132,8 +136,8 @@ export class ExecutorSession {
     return new ProgressDisplay(this.#scheduler, {
       ...rest,
       tasks: [this.#task],
-      label: (future) => this.#labels.get(future) ?? `#${future.id}`,
-      willRetry: (future, error) => willRetry(error, this.#attempts.get(future) ?? 1),
+      label: (future) => this.#labels.get(future) ?? this.#submitting?.label ?? `#${future.id}`,
+      willRetry: (future, error) => willRetry(error, this.#attempts.get(future) ?? this.#submitting?.attempt ?? 1),
     });
   }
 

@@ -102,7 +102,11 @@ export class ProgressState<K = unknown> {
     const call = this.#calls.get(key);
     if (!call) return;
     const progress = (data as { progress?: unknown } | null)?.progress;
-    if (typeof progress === 'number' && progress >= 0 && progress <= 1) call.progress = progress;
+    if (typeof progress === 'number' && progress >= 0 && progress <= 1) {
+      call.progress = progress;
+      // `{ progress }` alone moves the bar and says nothing more.
+      if (Object.keys(data as object).length === 1) return;
+    }
     call.message = short(data);
     this.#messages.push(`${call.label}: ${call.message}`);
     if (this.#messages.length > MESSAGES_KEPT) this.#messages.shift();
