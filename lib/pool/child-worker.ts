@@ -5,8 +5,9 @@
  * SIGKILL (`forceKillAfterDelay`). Its IPC helpers stay off: they deliver at most one message per
  * macrotask, which would cap throughput, so frames go over the channel directly.
  */
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import type * as Execa from 'execa';
 import { inline, log } from '../debug.js';
 import { Outbox } from '../wire/outbox.js';
 import { isFrame, type ChildEnvelope, type Frame, type HostEnvelope } from '../wire/protocol.js';
@@ -25,12 +26,26 @@ export interface ChildWorkerOptions extends WireFormat {
   readonly killGracePeriod: number;
 }
 
+/**
+ * execa is ~0.13 s of module loading, a third of a small CLI's run: it is required when the first
+ * child starts, not when forkline is imported (a sequential scheduler, or a CLI printing --help,
+ * never loads it). require() of an ES module is synchronous on every supported Node line.
+ */
+let execaModule: typeof Execa | undefined;
+const execa = ((...args: [string]) => (execaModule ??= createRequire(import.meta.url)('execa') as typeof Execa).execa(...args)) as unknown as typeof Execa.execa;
+
+/** Children follow the host's source-map setting (`--enable-source-maps`, `process.setSourceMapsEnabled`). */
+function sourceMapFlag(execArgv: readonly string[]): string[] {
+  const enabled = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
+  return enabled && !execArgv.some((flag) => flag.includes('source-maps')) ? ['--enable-source-maps'] : [];
+}
+
 export function childWorkerFactory(options: ChildWorkerOptions): WorkerFactory {
   return (listener) => startChildWorker(options, listener);
 }
 
 function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener): WorkerHandle {
-  const subprocess = execa(process.execPath, [...options.execArgv, CHILD_ENTRY], {
+  const subprocess = execa(process.execPath, [...sourceMapFlag(options.execArgv), ...options.execArgv, CHILD_ENTRY], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: options.serialization,
     env: {
