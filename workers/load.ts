@@ -10,7 +10,6 @@ import { statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TaskLoadError } from '../lib/errors.js';
 import type { TaskIdentity } from '../lib/wire/protocol.js';
-import { installTypeScriptHooks } from './typescript/install.js';
 import { syntaxErrorOf } from './typescript/syntax-error.js';
 
 type TaskFunction = (...args: unknown[]) => unknown;
@@ -54,6 +53,8 @@ async function importModule(task: TaskIdentity): Promise<Record<string, unknown>
   const url = existing(task);
   if (TS_EXTENSION.test(url)) {
     try {
+      // Loaded here, not at the top: a JavaScript-only child never reads the TypeScript machinery.
+      const { installTypeScriptHooks } = await import('./typescript/install.js');
       installTypeScriptHooks();
       process.setSourceMapsEnabled(true);
     } catch {
