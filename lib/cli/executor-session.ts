@@ -49,9 +49,9 @@ export class ExecutorSession {
   readonly #scheduler: Scheduler;
   readonly #task: AnyTask;
   readonly #run: Promise<ExitState>;
-  readonly #started = new WeakMap<Future, Started>();
-  readonly #labels = new WeakMap<Future, string>();
-  readonly #attempts = new WeakMap<Future, number>();
+  readonly #started = new Map<Future, Started>();
+  /** Input line label and attempt of each call in flight (a Map: WeakMap lookups cost more). */
+  readonly #calls = new Map<Future, { readonly label: string; readonly attempt: number }>();
   #submitting: { readonly label: string; readonly attempt: number } | undefined;
   /** Every child pid that ran a call, with the most CPU time (ms) read off it. */
   readonly #cpu = new Map<number, number>();
@@ -95,16 +95,19 @@ export class ExecutorSession {
   /** Runs one attempt of a call and resolves with how it ended; never rejects for the task's error. */
   async call(args: readonly unknown[], label: string, attempt: number): Promise<Attempt> {
     // The display asks for the label during submit(), in 'future-submitted': have it ready.
-    this.#submitting = { label, attempt };
+    const submitting = { label, attempt };
+    this.#submitting = submitting;
     const future = (this.#task.submit as (...values: unknown[]) => Future)(...args);
+    this.#calls.set(future, submitting);
     this.#submitting = undefined;
-    this.#labels.set(future, label);
-    this.#attempts.set(future, attempt);
     try {
       const value = await future;
       return this.#attempt(future, 'fulfilled', value, undefined);
     } catch (error) {
       return this.#attempt(future, future.cancelled() ? 'cancelled' : 'rejected', undefined, error);
+    } finally {
+      this.#calls.delete(future);
+      this.#started.delete(future);
     }
   }
 
@@ -136,8 +139,8 @@ export class ExecutorSession {
     return new ProgressDisplay(this.#scheduler, {
       ...rest,
       tasks: [this.#task],
-      label: (future) => this.#labels.get(future) ?? this.#submitting?.label ?? `#${future.id}`,
-      willRetry: (future, error) => willRetry(error, this.#attempts.get(future) ?? this.#submitting?.attempt ?? 1),
+      label: (future) => (this.#calls.get(future) ?? this.#submitting)?.label ?? `#${future.id}`,
+      willRetry: (future, error) => willRetry(error, (this.#calls.get(future) ?? this.#submitting)?.attempt ?? 1),
     });
   }
 

@@ -4,6 +4,7 @@
  * cure, and ends with a summary and an exit code.
  */
 import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
 import PQueue from 'p-queue';
 import type { RunSettings } from './args.js';
 import { ExecutorSession } from './executor-session.js';
@@ -22,6 +23,12 @@ export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERRUPTED: 130 } as const;
 export interface RunnerIO {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WriteStream;
+}
+
+/** A path as the user would type it: relative to the current directory when inside it. */
+function shown(path: string): string {
+  const near = relative(process.cwd(), path);
+  return near.startsWith('..') ? path : near;
 }
 
 export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<number> {
@@ -159,8 +166,8 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
     wallMs: performance.now() - startedAt,
     cpuMs: { children: session.childCpuMs(), host: (hostCpu.user + hostCpu.system) / 1000 },
     interrupted: interrupts.count > 0,
-    results: settings.out,
-    monitor: monitor?.files ?? [],
+    results: shown(settings.out),
+    monitor: (monitor?.files ?? []).map(shown),
   });
   if (settings.json) io.stdout.write(`${JSON.stringify({ type: 'summary', ...final })}\n`);
   else io.stdout.write(formatSummary(final));
