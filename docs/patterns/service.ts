@@ -22,7 +22,7 @@ const server = createServer((request, response) => void answer(request, response
 
 server.listen(Number(process.env.PORT ?? 3000), () => console.log('listening on', server.address()));
 
-process.once('SIGTERM', () => {
+process.on('SIGTERM', () => {
   server.close();
   void scheduler.close().then((exit) => console.log('closed', exit)); // every call in flight finishes first
 });

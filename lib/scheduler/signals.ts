@@ -2,9 +2,13 @@
  * Ctrl-C as a good CLI handles it, for `run({ signals: true })` and `start({ signals: true })`.
  *
  * The first SIGINT or SIGTERM stops the run gracefully and says so on stderr; the second stops
- * the running calls too. When the run has ended, the process exit code is the shells' for the
- * signal (130 for SIGINT, 143 for SIGTERM), and the listeners are removed: a third signal, or
- * one after the run, gets Node's default (the process ends at once).
+ * the running calls too; a third exits at once. When the run has ended, the process exit code
+ * is the shells' for the signal (130 for SIGINT, 143 for SIGTERM), and the listeners are
+ * removed: a signal after the run gets Node's default.
+ *
+ * The listeners stay until the run ends, even after the second signal: execa's exit hook
+ * (signal-exit) re-raises a signal it finds no other listener for, which would kill the host
+ * before its children are stopped and its exit code set.
  */
 import { constants } from 'node:os';
 
@@ -38,9 +42,13 @@ export function watchSignals(run: Stoppable, write: (line: string) => void = (li
       run.stopBySignal(signal);
       return;
     }
-    write(`forkline: ${signal} again: stopping the running calls now.\n`);
-    remove();
-    run.kill(`${signal} again`);
+    if (count === 2) {
+      write(`forkline: ${signal} again: stopping the running calls now.\n`);
+      run.kill(`${signal} again`);
+      return;
+    }
+    write(`forkline: ${signal} a third time: exiting now.\n`);
+    process.exit(128 + constants.signals[received]);
   };
   const remove = () => {
     for (const signal of SIGNALS) process.off(signal, onSignal);
