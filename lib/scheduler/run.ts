@@ -7,7 +7,7 @@
  */
 import { CancelledError } from '../errors.js';
 import { inHandler, type Emitter } from '../events/emitter.js';
-import { Future, awaited, setFutureState, settleFuture, startFuture, type Outcome } from '../future.js';
+import { Future, setFutureState, settleFuture, startFuture, type Outcome } from '../future.js';
 import { Link, callState, type CallState } from '../future-link.js';
 import { Job, type Executor, type JobSink } from '../pool/executor.js';
 import { NOTHING_INJECTED, type SubmitCall } from '../plugin.js';
@@ -16,69 +16,13 @@ import { trackFuture, type AnyTask, type SubmitOptions } from '../task.js';
 import { assertSendable, type WireFormat } from '../wire/serializable.js';
 import { inline, log } from '../debug.js';
 import { EXIT_PRIORITY, ExitCode, type ExitState } from './exit.js';
-import { decide, type ErrorAction, type ExceptionPolicy } from './policy.js';
+import { decide, type ErrorAction } from './policy.js';
+import type { RunSettings, Shutdown } from './settings.js';
+import { UntakenErrors, type Untaken } from './untaken.js';
 import type { SchedulerEvents } from './events.js';
 import { watchSignals, type Signal } from './signals.js';
 
-export interface RunOptions {
-  /** End the run after this many milliseconds (exit code TIMEOUT). */
-  readonly timeout?: number;
-  /** End the run once nothing is queued or running (default true). Otherwise emit 'empty' and go on. */
-  readonly endOnEmpty?: boolean;
-  /**
-   * At the end, let the running calls finish (default true), or cancel them and stop their
-   * children. Calls not started yet are cancelled either way, unless `drain`.
-   */
-  readonly wait?: boolean;
-  /** On a stop or timeout, run every queued call before ending (default false: they are cancelled). */
-  readonly drain?: boolean;
-  /**
-   * Handle Ctrl-C like a CLI (default false): the first SIGINT or SIGTERM stops the run
-   * gracefully and says so on stderr, the second stops the running calls too, and the process
-   * exit code becomes 130 or 143.
-   */
-  readonly signals?: boolean;
-  /** What a task error or a throwing handler does (default 'raise'). */
-  readonly onException?: ExceptionPolicy;
-  /** What a cancelled call does (default 'raise'). */
-  readonly onCancelled?: ErrorAction;
-}
-
-/** Options of `scheduler.start()`, the long-lived pool. */
-export interface StartOptions {
-  /** Handle Ctrl-C like a CLI, as `run({ signals: true })` does. Default false. */
-  readonly signals?: boolean;
-}
-
-/** Options of `scheduler.close()`. */
-export interface CloseOptions {
-  /** Run the queued calls before closing (default true: their callers are waiting for them). */
-  readonly drain?: boolean;
-  /** Let the running calls finish (default true), or cancel them and stop their children. */
-  readonly wait?: boolean;
-}
-
-export interface RunSettings {
-  readonly timeout: number | undefined;
-  readonly endOnEmpty: boolean;
-  readonly wait: boolean;
-  readonly drain: boolean;
-  readonly signals: boolean;
-  readonly onException: ExceptionPolicy;
-  readonly onCancelled: ErrorAction;
-  /**
-   * 'run': amltk's run, whose policies govern call errors nobody took. 'service': the long-lived
-   * pool of `start()`, where a call's error is only its awaiter's, and a throwing handler is a
-   * warning (a service must not die of a log line's bug).
-   */
-  readonly mode: 'run' | 'service';
-}
-
-/** How the end of a run treats the calls still in flight. */
-export interface Shutdown {
-  readonly wait: boolean;
-  readonly drain: boolean;
-}
+export type { RunOptions, StartOptions, CloseOptions, RunSettings, Shutdown } from './settings.js';
 
 export interface RunContext {
   readonly events: Emitter<SchedulerEvents>;
@@ -119,7 +63,7 @@ export class Run implements JobSink {
   #shuttingDown = false;
   #stopCalls = 0;
   /** Failed calls whose policy is decided once the turn of the event loop they settled in is over. */
-  #undecided: { readonly future: Future; readonly action: ErrorAction; readonly code: ExitCode }[] = [];
+  readonly #untaken = new UntakenErrors((untaken) => this.#decide(untaken));
   #exit: ExitState | undefined;
 
   constructor(context: RunContext, settings: RunSettings) {
@@ -177,7 +121,7 @@ export class Run implements JobSink {
       await executor.shutdown({ ...this.#shutdown, reason: this.#cancelReason(end.code) });
       if (this.#shutdown.wait) await this.#handlersDone();
       // Policies of the last failures are decided a turn after they settled: let that turn come.
-      if (this.#undecided.length > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.#untaken.pending) await new Promise((resolve) => setImmediate(resolve));
       this.#phase = 'ended';
       const exit: ExitState = {
         code: end.code,
@@ -386,25 +330,18 @@ export class Run implements JobSink {
     this.#checkEmpty();
   }
 
-  /**
-   * A call failed. Its error is the code's that took the future (await, then, catch, finally,
-   * Promise.all...), and otherwise the policy's. Who takes it is known once the turn of the
-   * event loop it settled in is over: its event handlers and the microtasks they queued ran,
-   * as with Node's own check for unhandled rejections. In a long-lived pool every call error
-   * is its caller's: the policy never sees one.
-   */
+  /** A call failed: unless a long-lived pool's (its caller's alone), the policy may decide it. */
   #undecide(future: Future, action: ErrorAction, code: ExitCode): void {
     if (this.#settings.mode === 'service' || action === 'continue') return;
-    if (this.#undecided.push({ future, action, code }) === 1) setImmediate(this.#decide);
+    this.#untaken.add({ future, action, code });
   }
 
-  readonly #decide = (): void => {
-    const undecided = this.#undecided;
-    this.#undecided = [];
+  /** The end of a turn with failures: the policy decides those nobody took. */
+  #decide(untaken: readonly Untaken[]): void {
     if (this.#returned) return;
-    for (const { future, action, code } of undecided) if (!awaited(future)) this.#apply(action, future.error, code);
+    for (const { future, action, code } of untaken) this.#apply(action, future.error, code);
     this.#checkEmpty();
-  };
+  }
 
   #apply(action: ErrorAction, error: unknown, code: ExitCode): void {
     if (action === 'continue') return;
@@ -425,7 +362,7 @@ export class Run implements JobSink {
   readonly #checkEmptyNow = (): void => {
     this.#emptyCheck = false;
     // A failure still undecided may end the run: that decision comes first, and checks again.
-    if (this.#undecided.length > 0) return;
+    if (this.#untaken.pending) return;
     if (this.#phase !== 'running' || this.#ends.size > 0 || !this.empty() || this.#emptyAnnounced) return;
     this.#emptyAnnounced = true;
     this.#context.events.emit('empty');

@@ -191,11 +191,11 @@ describe('ending a run', () => {
     const sleep = scheduler.task(math.sleep);
     const order = record(scheduler, sleep);
     const states: string[] = [];
-    scheduler.on('start', () => void sleep.submit(2500));
-    // The timeout leaves the child 1.5 s to start: the call is running when it comes.
+    scheduler.on('start', () => void sleep.submit(3500));
+    // The timeout leaves the child 3 s to start: the call is running when it comes.
     scheduler.on('timeout', () => void states.push(...sleep.futures.map((future) => future.state)));
 
-    const exit = await scheduler.run({ timeout: 1500 });
+    const exit = await scheduler.run({ timeout: 3000 });
     expect(states).toEqual(['running']);
 
     expect(exit.code).toBe(ExitCode.TIMEOUT);

@@ -2,6 +2,9 @@
  * The long-lived pool of start() / close(): calls from anywhere, every call's error its caller's,
  * closing that drains or cancels, `await using`. And the errors of calls that come too late.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +22,7 @@ import {
 } from 'forkline';
 import type * as Math from '../fixtures/math.ts';
 import type * as Failures from '../fixtures/failures.ts';
-import { childPids, expectNoChildren, fixtureModule } from '../helpers.js';
+import { childPids, expectNoChildren, fixture, fixtureModule } from '../helpers.js';
 
 const math = fixtureModule<typeof Math>('math.ts');
 const failures = fixtureModule<typeof Failures>('failures.ts');
@@ -172,6 +175,15 @@ describe('start() and close()', () => {
     expect(scheduler.eventCounts).toMatchObject({ start: 1, 'future-submitted': 2, 'future-result': 2, stop: 1, finished: 1 });
     expect(scheduler.eventCounts.empty).toBeGreaterThanOrEqual(1);
   });
+});
+
+test('a handler that throws in a long-lived pool is a process warning, and the pool goes on', async () => {
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [fileURLToPath(fixture('hosts/service-handler.mjs'))], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+    encoding: 'utf8',
+  });
+  expect(stdout).toBe("2 4 true\n{ code: 'stopped', message: 'closed' }\n");
+  expect(stderr).toContain("ForklineWarning: A handler of 'result' failed; the pool goes on: Error: a bug in a display handler");
 });
 
 describe('a submit that comes too late', () => {
