@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { eventually, expectNoChildren, fixture, isAlive } from '../helpers.js';
+import { childPids, eventually, expectNoChildren, fixture, isAlive } from '../helpers.js';
 
 afterEach(expectNoChildren);
 
@@ -23,8 +23,8 @@ afterEach(() => {
   for (const host of hosts.splice(0)) if (host.exitCode === null && host.signalCode === null) process.kill(-host.pid!, 'SIGKILL');
 });
 
-function startHost(ms: number): Host {
-  const child = spawn(process.execPath, [fileURLToPath(fixture('hosts/cli.mjs')), String(ms)], {
+function startHost(ms: number, file = 'hosts/cli.mjs'): Host {
+  const child = spawn(process.execPath, [fileURLToPath(fixture(file)), String(ms)], {
     env: { ...process.env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, as a shell gives a foreground job.
@@ -42,8 +42,9 @@ function startHost(ms: number): Host {
     stderr: () => stderr,
     exited,
     running: async () => {
-      await eventually(() => /running \d+ \d+/.test(stdout), 'both children to run a call', 15_000);
-      return (/running (\d+) (\d+)/.exec(stdout) ?? []).slice(1).map(Number);
+      await eventually(() => /^running/m.test(stdout), 'both children to run a call', 15_000);
+      const named = /running (\d+) (\d+)/.exec(stdout);
+      return named ? named.slice(1).map(Number) : childPids(child.pid);
     },
   };
 }
@@ -83,6 +84,24 @@ test('the second Ctrl-C stops the running calls now and kills their children', a
   expect(host.stderr()).toContain('forkline: SIGINT again: stopping the running calls now.\n');
   expect(lines(host.stdout(), 'result')).toHaveLength(0);
   expect(lines(host.stdout(), 'cancelled')).toHaveLength(6);
+  await eventually(() => children.every((pid) => !isAlive(pid)), 'the children to be gone');
+});
+
+test('a third Ctrl-C exits at once, while children that ignore SIGTERM are still being stopped; they go too', async () => {
+  const host = startHost(0, 'hosts/cli-stubborn.mjs');
+  const children = await host.running();
+  expect(children).toHaveLength(2);
+
+  ctrlC(host);
+  await eventually(() => host.stderr().includes('Ctrl-C again'), 'the first line');
+  ctrlC(host);
+  await eventually(() => host.stderr().includes('SIGINT again'), 'the second line');
+  // The children ignore SIGTERM and SIGKILL is a minute away: only the third Ctrl-C ends this.
+  ctrlC(host);
+
+  expect(await host.exited).toEqual([130, null]);
+  expect(host.stderr()).toContain('forkline: SIGINT a third time: exiting now.\n');
+  // Orphaned children notice their host is gone and end themselves.
   await eventually(() => children.every((pid) => !isAlive(pid)), 'the children to be gone');
 });
 
