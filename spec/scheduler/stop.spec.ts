@@ -105,18 +105,23 @@ test('stop() again from handlers (results that come in while the run ends) does 
   const scheduler = Scheduler.withProcesses(2);
   const sleep = scheduler.task(math.sleep);
   const results: number[] = [];
+  const atFirstStop: string[] = [];
+  let later: Future<number> | undefined;
   scheduler.on('start', () => {
+    sleep.submit(1500);
+    // Runs on the other child, and is still running when the first result comes (1.5 s of margin
+    // for the children's start).
+    later = sleep.submit(3000);
     sleep.submit(100);
-    sleep.submit(600);
-    sleep.submit(600);
   });
   // A common amltk shape: every result handler past the threshold calls stop().
   sleep.on('result', (_future, value) => {
-    results.push(value);
+    if (results.push(value) === 1) atFirstStop.push(later!.state);
     scheduler.stop('threshold');
   });
 
   expect(await scheduler.run()).toEqual({ code: ExitCode.STOPPED, message: 'threshold' });
-  expect(results).toEqual([100, 600]);
+  expect(atFirstStop).toEqual(['running']);
+  expect(results).toEqual([1500, 3000]);
   expect(sleep.eventCounts).toEqual({ submitted: 3, done: 2, result: 2, cancelled: 1 });
 });
