@@ -56,10 +56,15 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
     ...(estimate === undefined ? {} : { total: Math.max(0, estimate - finished.succeeded.size) }),
     willRetry: (error, attempt) => shouldRetry(policy, attempt, error) && !stopping.signal.aborted,
   });
-  const queue = new PQueue({
-    concurrency: settings.maxInFlight,
-    ...(settings.rate ? { intervalCap: settings.rate.calls, interval: settings.rate.per } : {}),
-  });
+  // With --rate, calls must start in a child when they are submitted, or they would wait in the
+  // pool and start in a burst: no more in flight than workers, a sliding window (strict), and
+  // nothing more until the first call has started (the children are up).
+  const queue = new PQueue(
+    settings.rate
+      ? { concurrency: Math.min(settings.maxInFlight, settings.workers), intervalCap: settings.rate.calls, interval: settings.rate.per, strict: true }
+      : { concurrency: settings.maxInFlight },
+  );
+  let warming = settings.rate !== undefined;
   const startedAt = performance.now();
   const hostCpuAtStart = process.cpuUsage();
   const monitor =
@@ -71,6 +76,14 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
         });
   const cpuTimer = setInterval(() => void session.sampleCpu(), 1000);
   cpuTimer.unref();
+  // --json: the display's numbers as JSON lines, for a machine to follow.
+  const jsonTimer = settings.json
+    ? setInterval(() => {
+        const snapshot = display.snapshot();
+        io.stdout.write(`${JSON.stringify({ type: 'progress', ...snapshot, workers: snapshot.workers.length })}\n`);
+      }, settings.progressInterval ?? 1000)
+    : undefined;
+  jsonTimer?.unref();
   if (settings.resume && finished.succeeded.size + finished.failed > 0) {
     display.note(`resuming ${settings.out}: ${finished.succeeded.size} lines done before are skipped, ${finished.failed} that failed run again`);
   }
@@ -144,6 +157,16 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
       // An interrupt may have come while waiting.
       if (isStopping()) break;
       void queue.add(() => runRecord(record));
+      if (warming) {
+        warming = false;
+        queue.pause();
+        // The window counted the first call when it was submitted, not when it started: a
+        // no-op first in line takes a slot now, for it.
+        void session.firstStart.then(() => {
+          void queue.add(() => undefined, { priority: 1 });
+          queue.start();
+        });
+      }
     }
     display.total = summary.read - summary.skipped - summary.invalid;
   } catch (error) {
@@ -153,6 +176,7 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
   }
   await queue.onIdle();
   clearInterval(cpuTimer);
+  clearInterval(jsonTimer);
   await session.sampleCpu();
   await session.close();
   display.stop();

@@ -121,6 +121,35 @@ test('Ctrl-C stops submitting, lets running calls finish and says so; the exit c
   expect(stdout).toContain(`not run ${30 - started}`);
 });
 
+test('--wall-time fails a call that runs too long (and --retries tries it again); --rate spaces the starts; --json follows along', async () => {
+  const input = space.write('configs.jsonl', jsonl(3, (n) => ({ sleep: n === 2 ? 5000 : 10 })));
+  const limited = await runBin(['run', task, '-i', input, '-o', 'limited.jsonl', '-w', '2', '--wall-time', '300ms', '--retries', '1', '--retry-delay', '10ms'], {
+    cwd: space.dir,
+  });
+  expect(limited.code).toBe(1);
+  expect(readResults(space.path('limited.jsonl')).find((record) => record.line === 2)).toMatchObject({
+    ok: false,
+    attempts: 2,
+    error: { class: 'WallTimeLimitError', code: 'ERR_WALL_TIME_LIMIT' },
+  });
+
+  const many = space.write('many.jsonl', jsonl(12));
+  const rated = await runBin(['run', task, '-i', many, '-o', 'rated.jsonl', '-w', '2', '--rate', '4/s', '--json', '--progress-interval', '200ms'], {
+    cwd: space.dir,
+    env: { FORKLINE_SPEC_LOG: space.log },
+  });
+  expect(rated.code).toBe(0);
+  // 12 calls at 4 a second in a sliding window that starts when the first call has started (the
+  // children are up): 4, then 4 a second later, then 4 more. Load can only delay the later ones.
+  const starts = readExecutions(space.log).map((run) => run.at).sort((a, b) => a - b);
+  expect(starts).toHaveLength(12);
+  expect(starts[11]! - starts[0]!).toBeGreaterThanOrEqual(1900);
+  const lines = rated.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; succeeded: number });
+  expect(lines.filter((line) => line.type === 'progress').length).toBeGreaterThanOrEqual(2);
+  expect(lines.at(-1)).toMatchObject({ type: 'summary', succeeded: 12, failed: 0 });
+  expect(rated.stderr).toBe('');
+});
+
 test('CSV and JSON-array inputs: records become calls, with their line or element number', async () => {
   const csv = space.write('configs.csv', 'n,fail\n1,false\n"2",false\n3,true\n');
   const fromCsv = await runBin(['run', task, '-i', csv, '-o', 'csv.jsonl', '-w', '1'], { cwd: space.dir });
