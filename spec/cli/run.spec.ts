@@ -121,6 +121,22 @@ test('Ctrl-C stops submitting, lets running calls finish and says so; the exit c
   expect(stdout).toContain(`not run ${30 - started}`);
 });
 
+test('a second Ctrl-C kills the running calls: they are not written, so --resume runs them again', async () => {
+  const input = space.write('configs.jsonl', jsonl(6, () => ({ sleep: 20_000 })));
+  const out = space.path('results.jsonl');
+  const run = spawnBin(['run', task, '-i', input, '-o', out, '-w', '2', '--kill-grace', '200ms'], { cwd: space.dir, env: { FORKLINE_SPEC_LOG: space.log } });
+  await until(() => readExecutions(space.log).length >= 2, 'two calls to start');
+  run.child.kill('SIGINT');
+  await until(() => run.stderr().includes('Stopping:'), 'the first notice');
+  run.child.kill('SIGINT');
+  const { code, stderr, stdout } = await run.finished;
+  expect(code).toBe(130);
+  expect(stderr).toContain('Killing 2 running calls; they are not written and --resume runs them again.');
+  expect(readResults(out)).toEqual([]);
+  expect(stdout).toContain('not run 6');
+  for (const { pid } of readExecutions(space.log)) await until(() => !isAlive(pid), `child ${pid} to be killed`);
+});
+
 test('--wall-time fails a call that runs too long (and --retries tries it again); --rate spaces the starts; --json follows along', async () => {
   const input = space.write('configs.jsonl', jsonl(3, (n) => ({ sleep: n === 2 ? 5000 : 10 })));
   const limited = await runBin(['run', task, '-i', input, '-o', 'limited.jsonl', '-w', '2', '--wall-time', '300ms', '--retries', '1', '--retry-delay', '10ms'], {
