@@ -195,6 +195,11 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
   });
   if (settings.json) io.stdout.write(`${JSON.stringify({ type: 'summary', ...final })}\n`);
   else io.stdout.write(formatSummary(final));
+  // --resume found the input changed: the command line (its --out) is what is wrong.
+  if (inputError instanceof UsageError) {
+    io.stderr.write(`forkline: ${inputError.message}\n`);
+    return EXIT.USAGE;
+  }
   if (inputError !== undefined) io.stderr.write(`forkline run: reading ${settings.input} failed: ${(inputError as Error).message}\n`);
   if (fatal !== undefined) io.stderr.write(`forkline run: stopped, the task cannot run: ${(fatal as Error).message}\n`);
   if (interrupts.count > 0) return EXIT.INTERRUPTED;

@@ -49,6 +49,12 @@ test('every call succeeding exits 0; the results file is refused without --resum
   const again = await runBin(['run', task, '-i', input, '--workers', '1'], { cwd: space.dir });
   expect(again.code).toBe(2);
   expect(again.stderr).toContain('results.jsonl exists: add --resume');
+  // The input changed since: --resume refuses to mix two batches in one file.
+  space.write('configs.jsonl', jsonl(3, (n) => ({ fail: n === 2 })));
+  const changed = await runBin(['run', task, '-i', input, '--workers', '1', '--resume'], { cwd: space.dir });
+  expect(changed.code).toBe(2);
+  expect(changed.stderr).toContain('--resume: input line 1 is [{"n":1,"fail":false}], but');
+  expect(changed.stderr).toContain('finished it as [{"n":1}]. The input changed since that run; write to a new --out file, or restore the input.');
 });
 
 test('--resume after a SIGKILL of the host: nothing written is run again, nothing is missing', async () => {
