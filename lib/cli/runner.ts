@@ -52,7 +52,8 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
     mode: settings.progress === 'off' ? 'none' : 'auto',
     stream: io.stderr,
     title,
-    ...(settings.progressInterval === undefined ? {} : { interval: settings.progressInterval }),
+    // --progress-interval paces plain lines and --json; a terminal's frame keeps its 10 a second.
+    ...(settings.progressInterval === undefined || io.stderr.isTTY ? {} : { interval: settings.progressInterval }),
     ...(estimate === undefined ? {} : { total: Math.max(0, estimate - finished.succeeded.size) }),
     willRetry: (error, attempt) => shouldRetry(policy, attempt, error) && !stopping.signal.aborted,
   });
