@@ -19,10 +19,6 @@ setInterval(() => {
 
 export function watchHost(): void {
   process.once('disconnect', () => process.exit(0));
-  // Ctrl-C in a terminal signals the whole process group, children included. The host decides
-  // what a Ctrl-C does to its calls (a graceful stop lets them finish): a child ignores SIGINT,
-  // and ends when the host closes it, kills it, or goes away.
-  process.on('SIGINT', () => {});
   // Off the start-up path: the first run should not wait for a thread to boot.
   setImmediate(() => {
     const watcher = new Worker(WATCHER, { eval: true, workerData: { parent: process.ppid }, stdout: false, stderr: false });
