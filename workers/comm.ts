@@ -8,6 +8,7 @@
 import type { Comm, CommAckOptions, CommData, CommOpenBodyOptions, CommRequestOptions, CommSchema } from '../lib/comm/types.js';
 import { CommClosedError, CommCloseRequestError, CommTimeoutError, InvalidOptionError } from '../lib/errors.js';
 import type { CommEnvelope, CommKind } from '../lib/wire/protocol.js';
+import { MAX_TIMER_MS } from '../lib/options.js';
 import { assertSendable } from '../lib/wire/serializable.js';
 import type { CommEndpoint, RunContext } from './runtime.js';
 
@@ -75,8 +76,8 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     this.#usable('request');
     this.#check('request', data);
     const { timeout } = options;
-    if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
-      return Promise.reject(new InvalidOptionError('timeout', 'a number of milliseconds >= 0', timeout));
+    if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0 && timeout <= MAX_TIMER_MS)) {
+      return Promise.reject(new InvalidOptionError('timeout', `a number of milliseconds from 0 to ${MAX_TIMER_MS}`, timeout));
     }
     if (this.#closeRequest !== undefined) return Promise.reject(new CommCloseRequestError(this.id, this.#closeRequest));
     const request = ++this.#lastRequest;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { inline, log } from '../debug.js';
 import { Outbox } from '../wire/outbox.js';
-import { isFrame, type ChildEnvelope, type Frame, type HostEnvelope } from '../wire/protocol.js';
+import { FRAME_KEY, type Frame, type HostEnvelope } from '../wire/protocol.js';
 import type { WireFormat } from '../wire/serializable.js';
 import type { WorkerExit, WorkerFactory, WorkerHandle, WorkerListener } from './worker-handle.js';
 
@@ -69,9 +69,10 @@ function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener)
   });
 
   subprocess.on('message', (message: unknown) => {
-    if (!isFrame(message)) return;
+    // Messages without forkline's key are somebody else's (a task's own process.send): left alone.
+    if (typeof message !== 'object' || message === null || !Object.hasOwn(message, FRAME_KEY)) return;
     if (log.ipc.enabled) log.ipc('%d -> host %s', pid, inline(message));
-    for (const envelope of (message as Frame<ChildEnvelope>).$forkline) listener.envelope(envelope);
+    listener.frame((message as Record<string, unknown>)[FRAME_KEY]);
   });
 
   // 'exit' may come before the last messages are read; 'disconnect' comes after. Report the exit

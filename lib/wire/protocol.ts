@@ -58,9 +58,18 @@ export interface ReadyEnvelope {
   readonly pid: number;
 }
 
-/** Child → host: a run began executing (only for runs sent with `notify`). */
+/** Child → host: a run began executing (for runs sent with `notify`, and after a `loading`). */
 export interface StartedEnvelope {
   readonly t: 'started';
+  readonly id: number;
+}
+
+/**
+ * Child → host: a run is loading its task's module (the first call of that module in this child).
+ * Followed by `started` once the module is loaded, so the host can bound how long loading takes.
+ */
+export interface LoadingEnvelope {
+  readonly t: 'loading';
   readonly id: number;
 }
 
@@ -78,7 +87,12 @@ export interface ErrorEnvelope {
   readonly error: SerializedError | SerializedThrow;
 }
 
-/** Child → host: an uncaught error is taking the child down; no run it holds has started but those it already settled. */
+/**
+ * Child → host: an uncaught error is taking the child down. The runtime sends it in the same
+ * frame as, and right after, the error of the run it was executing, if any: only then does the
+ * host take it as proof that the next run it holds never started (a task can forge this envelope,
+ * but not make it follow the settling of its own call without settling it).
+ */
 export interface ExitingEnvelope {
   readonly t: 'exiting';
   readonly reason: string;
@@ -122,6 +136,7 @@ export type HostEnvelope = DefineEnvelope | RunEnvelope | CancelEnvelope | CommE
 export type ChildEnvelope =
   | ReadyEnvelope
   | StartedEnvelope
+  | LoadingEnvelope
   | ResultEnvelope
   | ErrorEnvelope
   | DroppedEnvelope
