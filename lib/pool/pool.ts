@@ -110,6 +110,8 @@ export class Pool implements Executor {
    * behind that one never started and go to the others.
    */
   #failWorker(worker: PoolWorker, error: Error): void {
+    // Closing first: handlers of the failure may submit, and nothing more goes to this worker.
+    worker.closing = true;
     const [head, ...waiting] = this.#takeJobs(worker);
     if (head) head.sink.settled(head, { state: 'rejected', error });
     this.#requeue(waiting);

@@ -27,7 +27,7 @@ export function serializeError(thrown: unknown, serialization: Serialization, de
     return flatten(thrown, serialization, depth);
   } catch (error) {
     // Reading it at all failed (a revoked Proxy): say so rather than fail the child.
-    return { $error: 1, name: 'Error', message: `[the task threw a value that cannot be read: ${describe(error)}]` };
+    return { $error: 1, name: 'Error', message: `[a value that cannot be read: ${describe(error)}]` };
   }
 }
 
