@@ -113,12 +113,23 @@ export type CommKind =
   | 'response'
   | 'response-error'
   | 'ack'
-  | 'close-request';
+  | 'close-request'
+  | 'credit';
+
+/**
+ * The comm's window: a task may have sent this many messages on one comm whose host handlers
+ * have not finished; its next `await comm.send()` waits. The host hands back `credit` (data: how
+ * many messages its handlers have finished, in all) every COMM_CREDIT_EVERY messages, so sync
+ * handlers cost one small envelope per that many messages, and async handlers that lag slow the
+ * task down instead of piling up in the host.
+ */
+export const COMM_WINDOW = 1024;
+export const COMM_CREDIT_EVERY = COMM_WINDOW / 4;
 
 /**
  * A comm envelope. `comm` names the comm; `request` ties a response to its request.
  * Child → host: open, message, request, close. Host → child: response, response-error, ack,
- * close-request. A `message` envelope carries the data of consecutive `send()`s on its comm as
+ * close-request, credit. A `message` envelope carries the data of consecutive `send()`s on its comm as
  * a list, in order: a task streaming small messages pays for one envelope per frame, not one each.
  */
 export interface CommEnvelope {
