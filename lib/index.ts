@@ -9,7 +9,7 @@ export { ExitCode, type ExitState } from './scheduler/exit.js';
 export type { ErrorAction, ExceptionPolicy } from './scheduler/policy.js';
 export { Task, type Submitted, type TaskEvents, type TaskEventMap, type TaskArgs, type SubmitOptions, type AnyTask } from './task.js';
 export { Future, type FutureState } from './future.js';
-export { taskRef, taskModule, type TaskRef, type TaskModule, type TaskFunction } from './task-ref.js';
+export { taskRef, taskModule, type TaskRef, type TaskRefOptions, type TaskModule, type TaskFunction } from './task-ref.js';
 export type { Plugin, PluginTypes, SubmitCall, AnyPlugin, TaskResult } from './plugin.js';
 export type { Handler, HandlerOptions } from './events/emitter.js';
 export type { InjectSpec, TaskIdentity } from './wire/protocol.js';

@@ -6,7 +6,7 @@
  * macrotask, which would cap throughput, so frames go over the channel directly.
  */
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import type * as Execa from 'execa';
 import { inline, log } from '../debug.js';
 import { Outbox } from '../wire/outbox.js';
 import { FRAME_KEY, type Frame, type HostEnvelope } from '../wire/protocol.js';
@@ -25,12 +25,49 @@ export interface ChildWorkerOptions extends WireFormat {
   readonly killGracePeriod: number;
 }
 
+/**
+ * execa is ~0.13 s of module loading, a third of a small CLI's run: it is imported when the first
+ * child starts, not when forkline is imported (a sequential scheduler, or a CLI printing --help,
+ * never loads it). Until it has loaded, a child's handle queues what it is asked to do.
+ */
+let execa: typeof Execa.execa | undefined;
+let loading: Promise<typeof Execa.execa> | undefined;
+
+function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener): WorkerHandle {
+  if (execa) return spawnChild(execa, options, listener);
+  let handle: WorkerHandle | undefined;
+  const queued: ((started: WorkerHandle) => void)[] = [];
+  const later = (action: (started: WorkerHandle) => void) => (handle ? action(handle) : queued.push(action));
+  loading ??= import('execa').then((module) => (execa = module.execa));
+  loading.then(
+    (loaded) => {
+      handle = spawnChild(loaded, options, listener);
+      for (const action of queued.splice(0)) action(handle);
+    },
+    (error: unknown) => listener.exit({ exitCode: null, signal: null, error: error as Error }),
+  );
+  return {
+    get pid() {
+      return handle?.pid;
+    },
+    send: (envelope) => void later((started) => started.send(envelope)),
+    close: () => void later((started) => started.close()),
+    kill: () => void later((started) => started.kill()),
+  };
+}
+
+/** Children follow the host's source-map setting (`--enable-source-maps`, `process.setSourceMapsEnabled`). */
+function sourceMapFlag(execArgv: readonly string[]): string[] {
+  const enabled = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
+  return enabled && !execArgv.some((flag) => flag.includes('source-maps')) ? ['--enable-source-maps'] : [];
+}
+
 export function childWorkerFactory(options: ChildWorkerOptions): WorkerFactory {
   return (listener) => startChildWorker(options, listener);
 }
 
-function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener): WorkerHandle {
-  const subprocess = execa(process.execPath, [...options.execArgv, CHILD_ENTRY], {
+function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, listener: WorkerListener): WorkerHandle {
+  const subprocess = execa(process.execPath, [...sourceMapFlag(options.execArgv), ...options.execArgv, CHILD_ENTRY], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: options.serialization,
     env: {

@@ -15,7 +15,7 @@ import type { Executor } from '../pool/executor.js';
 import { inProcessWorkerFactory } from '../pool/in-process-worker.js';
 import { Pool } from '../pool/pool.js';
 import { Task, type TaskHost } from '../task.js';
-import type { TaskFunction, TaskRef } from '../task-ref.js';
+import { checkTaskRef, type TaskFunction, type TaskRef } from '../task-ref.js';
 import { errorClassMap, type ErrorClass } from '../wire/error-codec.js';
 import type { WireFormat } from '../wire/serializable.js';
 import { SCHEDULER_EVENTS, type SchedulerEvents } from './events.js';
@@ -126,9 +126,7 @@ export class Scheduler {
    * ```
    */
   task<F extends TaskFunction, const P extends readonly AnyPlugin[] = []>(ref: TaskRef<F>, options: TaskOptions<P> = {}): Task<F, P> {
-    if (typeof (ref as unknown) !== 'object' || (ref as unknown) === null || typeof ref.module !== 'string' || typeof ref.export !== 'string') {
-      throw new InvalidOptionError('ref', 'a task ref from taskRef() or taskModule()', ref);
-    }
+    checkTaskRef(ref);
     if (Array.isArray(options)) {
       throw new InvalidOptionError('options', '{ plugins: [...] } (plugins go in an object, not as the second argument)', options);
     }

@@ -2,11 +2,12 @@
  * `npm run bench [-- --quick] [GROUP...]`: runs forkline and its baselines side by side, case
  * group by case group, prints the table and writes bench/results.json.
  *
- * Groups: throughput, comm, roundtrip, scaling, startup, rss. `--quick` runs all of them in under
+ * Groups: throughput, comm, roundtrip, scaling, startup, cli, rss. `--quick` runs all of them in under
  * a minute on a 2-core machine; `--out FILE` writes the results elsewhere.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import cli from './cli.mjs';
 import comm from './comm.mjs';
 import roundtrip from './roundtrip.mjs';
 import rss from './rss.mjs';
@@ -15,7 +16,7 @@ import startup from './startup.mjs';
 import throughput from './throughput.mjs';
 import { foreignLoad, note, printTable, writeResults } from './stats.mjs';
 
-const GROUPS = { throughput, comm, roundtrip, scaling, startup, rss };
+const GROUPS = { throughput, comm, roundtrip, scaling, startup, cli, rss };
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -1,37 +1,83 @@
 /**
  * Module hooks that let a child import TypeScript task modules with no build step.
  *
- * Registered by the child the first time it loads a .ts module (see ../load.ts). Types are
- * stripped, never checked: checking costs over a second per child and belongs to the user's
- * `tsc`. Each transpiled file is cached on disk by content, so across children and runs a module
- * is transpiled once and a child pays only for reading the cache.
+ * Synchronous, so one set serves both `module.registerHooks()` (Node 22.15+, in-thread, where
+ * `next` returns a value) and `module.register()` (Node 20, on a hooks thread, where `next`
+ * returns a promise): {@link orElse} handles either.
  */
-import type { LoadHook, ResolveHook } from 'node:module';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { transpileCached, type ModuleFormat } from './transpile.js';
-import { packageTypeOf } from './package-type.js';
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { formatOf } from './package-type.js';
+import { projectOf } from './project.js';
+import { transpileCached } from './transpile.js';
 
 const TYPESCRIPT = /\.[cm]?tsx?$/;
 const RELATIVE_JS = /^\.{1,2}\/.*\.[cm]?js$/;
+/** Not relative, absolute, or a URL: a package name, or a `paths` alias. */
+const BARE = /^(?![./]|[a-z][a-z0-9+.-]*:)/i;
+/** What `import './x'` may name, tried in tsc's order. */
+const SUFFIXES = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js'];
 
-export const resolve: ResolveHook = async (specifier, context, next) => {
-  try {
-    return await next(specifier, context);
-  } catch (error) {
-    // TypeScript's ESM convention: `import './util.js'` in a .ts file means ./util.ts.
-    const parent = context.parentURL;
-    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !parent || !TYPESCRIPT.test(parent) || !RELATIVE_JS.test(specifier)) {
-      throw error;
-    }
-    return next(specifier.replace(/js$/, 'ts'), context);
+interface ResolveContext {
+  readonly parentURL?: string | undefined;
+  readonly conditions?: readonly string[];
+}
+interface Resolved {
+  readonly url: string;
+  readonly format?: string | null | undefined;
+  readonly shortCircuit?: boolean;
+}
+interface Loaded {
+  readonly format?: string | null | undefined;
+  readonly source?: string | ArrayBuffer | NodeJS.TypedArray | null | undefined;
+  readonly shortCircuit?: boolean;
+}
+type Maybe<T> = T | Promise<T>;
+
+export function resolve(specifier: string, context: ResolveContext, next: (specifier: string, context: ResolveContext) => Maybe<Resolved>): Maybe<Resolved> {
+  const parent = context.parentURL;
+  const fromTypeScript = parent !== undefined && parent.startsWith('file:') && TYPESCRIPT.test(parent);
+  if (fromTypeScript && BARE.test(specifier)) {
+    const mapped = mappedPath(specifier, fileURLToPath(parent));
+    if (mapped !== undefined) return { url: pathToFileURL(mapped).href, shortCircuit: true };
   }
-};
+  return orElse(
+    () => next(specifier, context),
+    (error) => {
+      // TypeScript's ESM convention: `import './util.js'` in a .ts file means ./util.ts.
+      if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !fromTypeScript || !RELATIVE_JS.test(specifier)) throw error;
+      return next(specifier.replace(/js$/, 'ts'), context);
+    },
+  );
+}
 
-export const load: LoadHook = async (url, context, next) => {
+export function load(url: string, context: object, next: (url: string, context: object) => Maybe<Loaded>): Maybe<Loaded> {
   if (!url.startsWith('file:') || !TYPESCRIPT.test(url.split('?')[0] ?? url)) return next(url, context);
   const path = fileURLToPath(url);
-  const format: ModuleFormat = /\.cts$/.test(path) ? 'commonjs' : /\.mts$/.test(path) ? 'module' : await packageTypeOf(path);
-  const source = await readFile(path, 'utf8');
-  return { format, source: await transpileCached(source, path, format), shortCircuit: true };
-};
+  const format = formatOf(path);
+  return { format, source: transpileCached(readFileSync(path, 'utf8'), path, format), shortCircuit: true };
+}
+
+/** The file a tsconfig `paths` alias names, as tsc resolves it; undefined if none matches. */
+function mappedPath(specifier: string, parent: string): string | undefined {
+  const candidates = projectOf(parent).paths?.(specifier) ?? [];
+  for (const candidate of candidates) {
+    for (const base of RELATIVE_JS.test(`./${candidate}`) ? [candidate, candidate.replace(/js$/, 'ts')] : [candidate]) {
+      for (const suffix of SUFFIXES) {
+        if (statSync(base + suffix, { throwIfNoEntry: false })?.isFile()) return base + suffix;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `attempt()`, or `recover(error)` if it throws or rejects: for `next` that is sync or async. */
+function orElse<T>(attempt: () => Maybe<T>, recover: (error: unknown) => Maybe<T>): Maybe<T> {
+  let result: Maybe<T>;
+  try {
+    result = attempt();
+  } catch (error) {
+    return recover(error);
+  }
+  return result instanceof Promise ? result.catch(recover) : result;
+}

@@ -1,8 +1,8 @@
 /**
  * `node --import forkline/register app.ts`: runs a TypeScript host (or any script) with the same
- * type-stripping hooks and transpile cache the children use.
+ * hooks and transpile cache the children use. Source maps are on, and so children get them too.
  */
-import { register } from 'node:module';
+import { installTypeScriptHooks } from './install.js';
 
-register('./hooks.js', import.meta.url);
+installTypeScriptHooks();
 process.setSourceMapsEnabled(true);
