@@ -11,6 +11,7 @@ import { inline, log } from '../debug.js';
 import { Outbox } from '../wire/outbox.js';
 import { FRAME_KEY, type Frame, type HostEnvelope } from '../wire/protocol.js';
 import type { WireFormat } from '../wire/serializable.js';
+import { descendants, signalAll } from './process-tree.js';
 import type { WorkerExit, WorkerFactory, WorkerHandle, WorkerListener } from './worker-handle.js';
 
 const CHANNEL_CLOSED = 'ERR_IPC_CHANNEL_CLOSED';
@@ -142,7 +143,13 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
       if (subprocess.connected) subprocess.disconnect();
     },
     kill: () => {
+      // What the task started goes too (a grandchild would outlive the child, and keep burning
+      // CPU no limit counts): SIGTERM now, SIGKILL once the grace period is over.
+      const tree = pid === undefined ? [] : descendants(pid);
       subprocess.kill('SIGTERM');
+      if (tree.length === 0) return;
+      signalAll(tree, 'SIGTERM');
+      setTimeout(() => signalAll(tree, 'SIGKILL'), options.killGracePeriod).unref();
     },
   };
 }
