@@ -23,7 +23,7 @@ export const MAX_CAUSE_DEPTH = 8;
 /** Flattens anything a task throws. Non-errors are wrapped so they come back as they were. */
 export function serializeError(thrown: unknown, serialization: Serialization, depth = 0): SerializedError | SerializedThrow {
   try {
-    if (!isError(thrown)) return thrown === undefined ? { $thrown: 1 } : { $thrown: 1, value: sendable(thrown, serialization) };
+    if (!isError(thrown)) return thrown === undefined ? { $thrown: 1 } : { $thrown: 1, value: sendable(thrown, serialization, depth) };
     return flatten(thrown, serialization, depth);
   } catch (error) {
     // Reading it at all failed (a revoked Proxy): say so rather than fail the child.
@@ -48,7 +48,7 @@ function flatten(thrown: Error, serialization: Serialization, depth: number): Se
   for (const key of keys) {
     if (RESERVED.has(key) || (aggregate && key === 'errors')) continue;
     const read = readField(thrown, key);
-    put(key, 'failed' in read ? unreadable(read.failed) : sendable(read.value, serialization));
+    put(key, 'failed' in read ? unreadable(read.failed) : sendable(read.value, serialization, depth));
   }
   const name = text(readField(thrown, 'name'), 'Error');
   const message = text(readField(thrown, 'message'), '');
@@ -61,14 +61,14 @@ function flatten(thrown: Error, serialization: Serialization, depth: number): Se
   let members: unknown[] | undefined;
   if ('failed' in errors) put('errors', unreadable(errors.failed));
   else if (Array.isArray(errors.value)) members = depth < MAX_CAUSE_DEPTH ? errors.value.map((error: unknown) => serializeError(error, serialization, depth + 1)) : [];
-  else if (errors.value !== undefined) put('errors', sendable(errors.value, serialization));
+  else if (errors.value !== undefined) put('errors', sendable(errors.value, serialization, depth));
   return {
     $error: 1,
     name,
     ...('value' in className && typeof className.value === 'string' && className.value !== name ? { className: className.value } : {}),
     message,
     ...('value' in stack && stack.value === undefined ? {} : { stack: text(stack, '') }),
-    ...('value' in code && code.value === undefined ? {} : { code: 'failed' in code ? unreadable(code.failed) : sendable(code.value, serialization) }),
+    ...('value' in code && code.value === undefined ? {} : { code: 'failed' in code ? unreadable(code.failed) : sendable(code.value, serialization, depth) }),
     ...('value' in cause && cause.value === undefined
       ? {}
       : { cause: 'failed' in cause ? unreadable(cause.failed) : serializeError(cause.value, serialization, depth + 1) }),
@@ -159,9 +159,10 @@ function isError(value: unknown): value is Error {
   return value instanceof Error;
 }
 
-function sendable(value: unknown, serialization: Serialization): unknown {
+/** A property's value as it can cross; an error in it is flattened too, as deep as causes are (an error may hold itself). */
+function sendable(value: unknown, serialization: Serialization, depth: number): unknown {
   try {
-    if (value instanceof Error) return serializeError(value, serialization, MAX_CAUSE_DEPTH);
+    if (value instanceof Error) return depth < MAX_CAUSE_DEPTH ? serializeError(value, serialization, depth + 1) : `[${describe(value)}]`;
     return findUnserializable(value, serialization) === undefined ? value : inspect(value, { depth: 2, breakLength: Infinity });
   } catch (error) {
     return unreadable(error);

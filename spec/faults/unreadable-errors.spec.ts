@@ -23,6 +23,7 @@ const cases: [Unreadable.UnreadableKind, Record<string, unknown>][] = [
   ['message', { name: 'RangeError', message: '[unreadable: reading it threw Error: no message for you]' }],
   ['cause', { name: 'Error', message: 'revoked cause', cause: expect.objectContaining({ message: expect.stringMatching(/^\[a value that cannot be read: TypeError: .*revoked/) as unknown }) as unknown }],
   ['revoked', { message: expect.stringMatching(/^\[a value that cannot be read: TypeError: .*revoked/) as unknown }],
+  ['self', { name: 'Error', message: 'holds itself', self: expect.objectContaining({ message: 'holds itself' }) as unknown }],
   ['proto', { name: 'Error', message: 'own __proto__' }],
 ];
 
