@@ -7,6 +7,7 @@ export default {
   // Tests use the built package, as users do: `npm test` builds first.
   moduleNameMapper: {
     '^forkline$': '<rootDir>/dist/lib/index.js',
+    '^forkline/progress$': '<rootDir>/dist/lib/progress/index.js',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

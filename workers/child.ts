@@ -74,4 +74,8 @@ process.on('uncaughtException', (error) => {
 process.on('exit', () => outbox.flush());
 
 watchHost();
+// A terminal's Ctrl-C signals the whole foreground process group, children included. What it
+// means is the host's to decide (forkline run lets running calls finish); a host that dies of it
+// takes its children with it through the watchdog.
+process.on('SIGINT', () => undefined);
 outbox.push({ t: 'ready', pid: process.pid });

@@ -4,9 +4,9 @@
  */
 import type { Comm } from 'forkline';
 
+/** What a job reports as it goes: the share of its range done, which moves its bar in the display. */
 export interface Progress {
-  readonly done: number;
-  readonly total: number;
+  readonly progress: number;
 }
 
 export async function countPrimes(from: number, to: number, { comm }: { comm: Comm<{ message: Progress }> }): Promise<number> {
@@ -16,7 +16,7 @@ export async function countPrimes(from: number, to: number, { comm }: { comm: Co
     let primes = 0;
     for (let n = from; n < to; n++) {
       if (isPrime(n)) primes++;
-      if ((n - from + 1) % step === 0) await comm.send({ done: n - from + 1, total });
+      if ((n - from + 1) % step === 0) await comm.send({ progress: (n - from + 1) / total });
     }
     return primes;
   });

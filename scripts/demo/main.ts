@@ -1,59 +1,44 @@
 /**
  * `npm run demo`: counts the primes below 12 million in 24 CPU-bound jobs on a warm pool, with
- * live progress streamed from the jobs over their comms, then runs the same batch on one child
- * and prints the speed-up.
+ * live progress streamed from the jobs over their comms and drawn by forkline/progress, then
+ * runs the same batch on one child and prints the speed-up.
  */
 import { availableParallelism } from 'node:os';
 import { inspect } from 'node:util';
 import { Comm, Scheduler, taskModule } from 'forkline';
+import { showProgress } from 'forkline/progress';
 import type * as Jobs from './jobs.ts';
 
 const jobs = taskModule<typeof Jobs>(new URL('./jobs.ts', import.meta.url));
 const LIMIT = 12_000_000;
 const JOBS = 24;
-const live = process.stdout.isTTY;
 
 interface Outcome {
   readonly primes: number;
   readonly seconds: number;
 }
 
-async function countOn(children: number, showProgress: boolean, limit = LIMIT): Promise<Outcome> {
+async function countOn(children: number, withProgress: boolean, limit = LIMIT): Promise<Outcome> {
   const scheduler = Scheduler.withProcesses(children);
   const task = scheduler.task(jobs.countPrimes, { plugins: [Comm.Plugin()] });
-  const progress = new Map<number, number>();
+  const size = Math.ceil(limit / JOBS);
   let primes = 0;
-  let finished = 0;
-
-  const draw = () => {
-    const fraction = [...progress.values()].reduce((sum, value) => sum + value, 0) / JOBS;
-    const width = 40;
-    const bar = '█'.repeat(Math.round(fraction * width)).padEnd(width, '·');
-    const line = `  ${children} child${children === 1 ? '' : 'ren'} ${bar} ${(fraction * 100).toFixed(0).padStart(3)}%  jobs ${finished}/${JOBS}`;
-    if (live) process.stdout.write(`\r${line}`);
-    else if (finished === JOBS) console.log(line);
-  };
+  if (withProgress) {
+    const title = `${children} child${children === 1 ? '' : 'ren'}`;
+    showProgress(scheduler, { tasks: [task], total: JOBS, stream: process.stdout, title, label: (future) => `job ${(future.call.args[0] as number) / size + 1}` });
+  }
 
   scheduler.on('start', () => {
-    const size = Math.ceil(limit / JOBS);
     for (let start = 0; start < limit; start += size) task.submit(start, Math.min(start + size, limit));
   });
-  task.on('comm-message', (msg) => {
-    progress.set(msg.future.id, msg.data.done / msg.data.total);
-    if (showProgress) draw();
-  });
-  task.on('result', (future, count) => {
+  task.on('result', (_future, count) => {
     primes += count;
-    finished++;
-    progress.set(future.id, 1);
-    if (showProgress) draw();
   });
 
   const started = performance.now();
   await scheduler.run();
   const seconds = (performance.now() - started) / 1000;
-  if (showProgress && live) process.stdout.write('\n');
-  if (showProgress && children > 1) console.log(`\n${inspect(task)}\n`);
+  if (withProgress && children > 1) console.log(`\n${inspect(task)}\n`);
   return { primes, seconds };
 }
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * The `forkline` command: `forkline run ./experiments.ts#train --input configs.jsonl`.
+ */
+import { readFileSync } from 'node:fs';
+import { parseRunArgs } from './args.js';
+import { EXIT, runBatch } from './runner.js';
+import { MAIN_HELP, RUN_HELP, UsageError } from './usage.js';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return EXIT.OK;
+  }
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(MAIN_HELP);
+    return command === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  if (command !== 'run') throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is run (forkline run --help)`);
+  const settings = parseRunArgs(rest, process.cwd());
+  if (settings === 'help') {
+    process.stdout.write(RUN_HELP);
+    return EXIT.OK;
+  }
+  return runBatch(settings, { stdout: process.stdout, stderr: process.stderr });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`forkline: ${error.message}\n`);
+      process.exitCode = EXIT.USAGE;
+    } else {
+      process.stderr.write(`forkline: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = EXIT.FAILED;
+    }
+  },
+);

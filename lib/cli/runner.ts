@@ -1,0 +1,178 @@
+/**
+ * `forkline run`: reads the input as a stream, submits each call through a bounded (and, with
+ * --rate, rate-limited) p-queue, writes each result as it finishes, retries what a retry may
+ * cure, and ends with a summary and an exit code.
+ */
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import PQueue from 'p-queue';
+import type { RunSettings } from './args.js';
+import { ExecutorSession } from './executor-session.js';
+import { estimateRecords, readInput, type InputRecord } from './input.js';
+import { QueueMonitor } from './monitor.js';
+import { describeError, ResultsWriter, type ResultRecord } from './results.js';
+import { checkSameCall, readFinished } from './resume.js';
+import { backoff, shouldRetry, sleep, type RetryPolicy } from './retries.js';
+import { onInterrupt } from './signals.js';
+import { formatSummary, SummaryBuilder, type Summary } from './summary.js';
+import { UsageError } from './usage.js';
+
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERRUPTED: 130 } as const;
+
+/** Where the runner writes: the CLI's streams, replaceable for tests of the seams. */
+export interface RunnerIO {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+/** A path as the user would type it: relative to the current directory when inside it. */
+function shown(path: string): string {
+  const near = relative(process.cwd(), path);
+  return near.startsWith('..') ? path : near;
+}
+
+export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<number> {
+  if (!existsSync(settings.module)) throw new UsageError(`the task module ${settings.module} does not exist (paths are relative to the current directory)`);
+  if (settings.input !== '-' && !existsSync(settings.input)) throw new UsageError(`the input ${settings.input} does not exist`);
+  if (existsSync(settings.out) && !settings.resume) {
+    throw new UsageError(`${settings.out} exists: add --resume to run only what it lacks or failed, or choose another --out`);
+  }
+  const finished = settings.resume ? await readFinished(settings.out) : { succeeded: new Map<number, string>(), failed: 0, unreadable: 0 };
+  const estimate = await estimateRecords(settings.input, settings.format);
+  const results = new ResultsWriter(settings.out);
+  const summary = new SummaryBuilder();
+  const policy: RetryPolicy = { retries: settings.retries, delay: settings.retryDelay };
+  const stopping = new AbortController();
+  const isStopping = () => stopping.signal.aborted;
+  let fatal: unknown;
+
+  const session = ExecutorSession.open(settings);
+  const title = `forkline run ${settings.exportName}`;
+  const display = session.progress({
+    mode: settings.progress === 'off' ? 'none' : 'auto',
+    stream: io.stderr,
+    title,
+    ...(settings.progressInterval === undefined ? {} : { interval: settings.progressInterval }),
+    ...(estimate === undefined ? {} : { total: Math.max(0, estimate - finished.succeeded.size) }),
+    willRetry: (error, attempt) => shouldRetry(policy, attempt, error) && !stopping.signal.aborted,
+  });
+  const queue = new PQueue({
+    concurrency: settings.maxInFlight,
+    ...(settings.rate ? { intervalCap: settings.rate.calls, interval: settings.rate.per } : {}),
+  });
+  const startedAt = performance.now();
+  const hostCpuAtStart = process.cpuUsage();
+  const monitor =
+    settings.monitor === undefined
+      ? undefined
+      : new QueueMonitor(settings.monitor, () => {
+          const { queued, running } = session.counts();
+          return { t: (performance.now() - startedAt) / 1000, queued: queued + queue.size, running, done: summary.succeeded, failed: summary.failed };
+        });
+  const cpuTimer = setInterval(() => void session.sampleCpu(), 1000);
+  cpuTimer.unref();
+  if (settings.resume && finished.succeeded.size + finished.failed > 0) {
+    display.note(`resuming ${settings.out}: ${finished.succeeded.size} lines done before are skipped, ${finished.failed} that failed run again`);
+  }
+
+  const interrupts = onInterrupt((count) => {
+    if (count === 1) {
+      stopping.abort();
+      queue.clear();
+      session.cancelWaiting('forkline run was interrupted (Ctrl-C)');
+      const { running } = session.counts();
+      display.note(`Stopping: no new calls; waiting for ${running} running call${running === 1 ? '' : 's'} to finish. Ctrl-C again to kill them.`);
+    } else if (count === 2) {
+      const killed = session.cancelAll('forkline run was interrupted twice (Ctrl-C)');
+      display.note(`Killing ${killed} running call${killed === 1 ? '' : 's'}; they are not written and --resume runs them again.`);
+    } else {
+      process.exit(EXIT.INTERRUPTED);
+    }
+  });
+
+  /** One input record to its result record, through its retries. */
+  const runRecord = async (record: InputRecord & { args: readonly unknown[] }) => {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await session.call(record.args, `line ${record.line}`, attempt);
+      if (outcome.state === 'cancelled') return;
+      if (outcome.state === 'rejected' && shouldRetry(policy, attempt, outcome.error) && !stopping.signal.aborted) {
+        if (await sleep(backoff(policy, attempt), stopping.signal)) continue;
+        return;
+      }
+      if (outcome.state === 'rejected' && (outcome.error as { code?: unknown } | null)?.code === 'ERR_TASK_LOAD' && fatal === undefined) {
+        // Every call would fail the same way: stop the batch and say why, once.
+        fatal = outcome.error;
+        stopping.abort();
+        queue.clear();
+        session.cancelWaiting('the task could not be loaded');
+      }
+      write({
+        line: record.line,
+        args: record.args,
+        ok: outcome.state === 'fulfilled',
+        ...(outcome.state === 'fulfilled' ? { result: outcome.value } : { error: describeError(outcome.error) }),
+        attempts: attempt,
+        durationMs: Math.round(outcome.durationMs * 1000) / 1000,
+        ...(outcome.worker === undefined ? {} : { worker: outcome.worker }),
+        finishedAt: new Date().toISOString(),
+      });
+      return;
+    }
+  };
+  const write = (record: ResultRecord) => {
+    results.write(record);
+    summary.add(record);
+  };
+
+  let inputError: unknown;
+  try {
+    for await (const record of readInput(settings.input, settings.format)) {
+      if (stopping.signal.aborted) break;
+      summary.read++;
+      if (record.invalid !== undefined) {
+        summary.invalid++;
+        write({ line: record.line, args: undefined, ok: false, error: { class: 'InputError', message: record.invalid }, attempts: 0, durationMs: 0, finishedAt: new Date().toISOString() });
+        continue;
+      }
+      if (finished.succeeded.has(record.line)) {
+        checkSameCall(finished, record.line, record.args, settings.out);
+        summary.skipped++;
+        continue;
+      }
+      // Backpressure: read on only while fewer than max-in-flight calls wait in the queue.
+      await queue.onSizeLessThan(settings.maxInFlight);
+      // An interrupt may have come while waiting.
+      if (isStopping()) break;
+      void queue.add(() => runRecord(record));
+    }
+    display.total = summary.read - summary.skipped - summary.invalid;
+  } catch (error) {
+    inputError = error;
+    stopping.abort();
+    queue.clear();
+  }
+  await queue.onIdle();
+  clearInterval(cpuTimer);
+  await session.sampleCpu();
+  await session.close();
+  display.stop();
+  results.close();
+  monitor?.close();
+  interrupts.dispose();
+
+  const hostCpu = process.cpuUsage(hostCpuAtStart);
+  const final: Summary = summary.build({
+    task: `${settings.module.split('/').pop() ?? settings.module}#${settings.exportName}`,
+    wallMs: performance.now() - startedAt,
+    cpuMs: { children: session.childCpuMs(), host: (hostCpu.user + hostCpu.system) / 1000 },
+    interrupted: interrupts.count > 0,
+    results: shown(settings.out),
+    monitor: (monitor?.files ?? []).map(shown),
+  });
+  if (settings.json) io.stdout.write(`${JSON.stringify({ type: 'summary', ...final })}\n`);
+  else io.stdout.write(formatSummary(final));
+  if (inputError !== undefined) io.stderr.write(`forkline run: reading ${settings.input} failed: ${(inputError as Error).message}\n`);
+  if (fatal !== undefined) io.stderr.write(`forkline run: stopped, the task cannot run: ${(fatal as Error).message}\n`);
+  if (interrupts.count > 0) return EXIT.INTERRUPTED;
+  return final.failed > 0 || final.notRun > 0 || inputError !== undefined ? EXIT.FAILED : EXIT.OK;
+}
