@@ -53,6 +53,9 @@ export class ExecutorSession {
   /** Input line label and attempt of each call in flight (a Map: WeakMap lookups cost more). */
   readonly #calls = new Map<Future, { readonly label: string; readonly attempt: number }>();
   #submitting: { readonly label: string; readonly attempt: number } | undefined;
+  #firstStarted: (() => void) | undefined;
+  /** Resolves once the first call has started in a child, or settled without (the pool is up). */
+  readonly firstStart = new Promise<void>((resolve) => (this.#firstStarted = resolve));
   /** Every child pid that ran a call, with the most CPU time (ms) read off it. */
   readonly #cpu = new Map<number, number>();
 
@@ -71,6 +74,7 @@ export class ExecutorSession {
       'submitted',
       (future: Future) => futureLink(future)?.onStarted((pid) => {
         this.#started.set(future, { pid, at: performance.now() });
+        this.#firstStarted?.();
         if (pid !== undefined && !this.#cpu.has(pid)) this.#cpu.set(pid, 0);
       }),
       { hidden: true },
@@ -106,6 +110,7 @@ export class ExecutorSession {
     } catch (error) {
       return this.#attempt(future, future.cancelled() ? 'cancelled' : 'rejected', undefined, error);
     } finally {
+      this.#firstStarted?.();
       this.#calls.delete(future);
       this.#started.delete(future);
     }

@@ -52,14 +52,20 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
     mode: settings.progress === 'off' ? 'none' : 'auto',
     stream: io.stderr,
     title,
-    ...(settings.progressInterval === undefined ? {} : { interval: settings.progressInterval }),
+    // --progress-interval paces plain lines and --json; a terminal's frame keeps its 10 a second.
+    ...(settings.progressInterval === undefined || io.stderr.isTTY ? {} : { interval: settings.progressInterval }),
     ...(estimate === undefined ? {} : { total: Math.max(0, estimate - finished.succeeded.size) }),
     willRetry: (error, attempt) => shouldRetry(policy, attempt, error) && !stopping.signal.aborted,
   });
-  const queue = new PQueue({
-    concurrency: settings.maxInFlight,
-    ...(settings.rate ? { intervalCap: settings.rate.calls, interval: settings.rate.per } : {}),
-  });
+  // With --rate, calls must start in a child when they are submitted, or they would wait in the
+  // pool and start in a burst: no more in flight than workers, a sliding window (strict), and
+  // nothing more until the first call has started (the children are up).
+  const queue = new PQueue(
+    settings.rate
+      ? { concurrency: Math.min(settings.maxInFlight, settings.workers), intervalCap: settings.rate.calls, interval: settings.rate.per, strict: true }
+      : { concurrency: settings.maxInFlight },
+  );
+  let warming = settings.rate !== undefined;
   const startedAt = performance.now();
   const hostCpuAtStart = process.cpuUsage();
   const monitor =
@@ -71,6 +77,14 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
         });
   const cpuTimer = setInterval(() => void session.sampleCpu(), 1000);
   cpuTimer.unref();
+  // --json: the display's numbers as JSON lines, for a machine to follow.
+  const jsonTimer = settings.json
+    ? setInterval(() => {
+        const snapshot = display.snapshot();
+        io.stdout.write(`${JSON.stringify({ type: 'progress', ...snapshot, workers: snapshot.workers.length })}\n`);
+      }, settings.progressInterval ?? 1000)
+    : undefined;
+  jsonTimer?.unref();
   if (settings.resume && finished.succeeded.size + finished.failed > 0) {
     display.note(`resuming ${settings.out}: ${finished.succeeded.size} lines done before are skipped, ${finished.failed} that failed run again`);
   }
@@ -144,6 +158,16 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
       // An interrupt may have come while waiting.
       if (isStopping()) break;
       void queue.add(() => runRecord(record));
+      if (warming) {
+        warming = false;
+        queue.pause();
+        // The window counted the first call when it was submitted, not when it started: a
+        // no-op first in line takes a slot now, for it.
+        void session.firstStart.then(() => {
+          void queue.add(() => undefined, { priority: 1 });
+          queue.start();
+        });
+      }
     }
     display.total = summary.read - summary.skipped - summary.invalid;
   } catch (error) {
@@ -153,6 +177,7 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
   }
   await queue.onIdle();
   clearInterval(cpuTimer);
+  clearInterval(jsonTimer);
   await session.sampleCpu();
   await session.close();
   display.stop();
@@ -171,6 +196,11 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
   });
   if (settings.json) io.stdout.write(`${JSON.stringify({ type: 'summary', ...final })}\n`);
   else io.stdout.write(formatSummary(final));
+  // --resume found the input changed: the command line (its --out) is what is wrong.
+  if (inputError instanceof UsageError) {
+    io.stderr.write(`forkline: ${inputError.message}\n`);
+    return EXIT.USAGE;
+  }
   if (inputError !== undefined) io.stderr.write(`forkline run: reading ${settings.input} failed: ${(inputError as Error).message}\n`);
   if (fatal !== undefined) io.stderr.write(`forkline run: stopped, the task cannot run: ${(fatal as Error).message}\n`);
   if (interrupts.count > 0) return EXIT.INTERRUPTED;

@@ -42,14 +42,18 @@ progress, and writes one JSON line per finished call to the results file as it f
       --memory SIZE        a child's limit of resident memory during a call, e.g. 512MiB (Linux)
       --rate N/UNIT        start at most N calls per s, min or h (for rate-limited APIs)
       --max-in-flight N    calls submitted and not finished at once (default max(64, 16×workers))
-      --json               machine output on stdout: JSON lines of progress and the summary
+      --json               machine output on stdout: a JSON line of progress every second
+                           (--progress-interval) and the summary last; no display
       --no-progress        no progress display
       --progress-interval T  between progress lines when stderr is not a terminal (default 5s)
+                           or --json lines (default 1s)
       --monitor PATH       the queue monitor's files PATH.csv and PATH.svg (default: beside
                            the results, results.monitor.csv/.svg)
       --no-monitor         no queue monitor files
       --no-comm            do not pass { comm } as the task's last argument
       --kill-grace T       between SIGTERM and SIGKILL of a child being stopped (default 2s)
+      --queue URL          not yet: the same batch on the queue executor (BullMQ over Redis)
+                           comes with the scale-out work; refused until then
   -h, --help               this help
 
 The task receives the record's arguments and then { comm } (forkline's Comm): a task that

@@ -69,15 +69,15 @@ export function readResults(path: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-/** The executions the batch task logged: `{ run, n, pid }` each. */
-export function readExecutions(log: string): { run: string; n: number; pid: number }[] {
+/** The executions the batch task logged: `{ run, n, pid, at }` each (`at` in ms since the epoch). */
+export function readExecutions(log: string): { run: string; n: number; pid: number; at: number }[] {
   if (!existsSync(log)) return [];
   return readFileSync(log, 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [run = '', n = '', pid = ''] = line.split(' ');
-      return { run, n: Number(n), pid: Number(pid) };
+      const [run = '', n = '', pid = '', at = ''] = line.split(' ');
+      return { run, n: Number(n), pid: Number(pid), at: Number(at) };
     });
 }
 

@@ -49,6 +49,12 @@ test('every call succeeding exits 0; the results file is refused without --resum
   const again = await runBin(['run', task, '-i', input, '--workers', '1'], { cwd: space.dir });
   expect(again.code).toBe(2);
   expect(again.stderr).toContain('results.jsonl exists: add --resume');
+  // The input changed since: --resume refuses to mix two batches in one file.
+  space.write('configs.jsonl', jsonl(3, (n) => ({ fail: n === 2 })));
+  const changed = await runBin(['run', task, '-i', input, '--workers', '1', '--resume'], { cwd: space.dir });
+  expect(changed.code).toBe(2);
+  expect(changed.stderr).toContain('--resume: input line 1 is [{"n":1,"fail":false}], but');
+  expect(changed.stderr).toContain('finished it as [{"n":1}]. The input changed since that run; write to a new --out file, or restore the input.');
 });
 
 test('--resume after a SIGKILL of the host: nothing written is run again, nothing is missing', async () => {
@@ -119,6 +125,51 @@ test('Ctrl-C stops submitting, lets running calls finish and says so; the exit c
   expect(started).toBeLessThan(30);
   expect(stdout).toContain('interrupted');
   expect(stdout).toContain(`not run ${30 - started}`);
+});
+
+test('a second Ctrl-C kills the running calls: they are not written, so --resume runs them again', async () => {
+  const input = space.write('configs.jsonl', jsonl(6, () => ({ sleep: 20_000 })));
+  const out = space.path('results.jsonl');
+  const run = spawnBin(['run', task, '-i', input, '-o', out, '-w', '2', '--kill-grace', '200ms'], { cwd: space.dir, env: { FORKLINE_SPEC_LOG: space.log } });
+  await until(() => readExecutions(space.log).length >= 2, 'two calls to start');
+  run.child.kill('SIGINT');
+  await until(() => run.stderr().includes('Stopping:'), 'the first notice');
+  run.child.kill('SIGINT');
+  const { code, stderr, stdout } = await run.finished;
+  expect(code).toBe(130);
+  expect(stderr).toContain('Killing 2 running calls; they are not written and --resume runs them again.');
+  expect(readResults(out)).toEqual([]);
+  expect(stdout).toContain('not run 6');
+  for (const { pid } of readExecutions(space.log)) await until(() => !isAlive(pid), `child ${pid} to be killed`);
+});
+
+test('--wall-time fails a call that runs too long (and --retries tries it again); --rate spaces the starts; --json follows along', async () => {
+  const input = space.write('configs.jsonl', jsonl(3, (n) => ({ sleep: n === 2 ? 5000 : 10 })));
+  const limited = await runBin(['run', task, '-i', input, '-o', 'limited.jsonl', '-w', '2', '--wall-time', '300ms', '--retries', '1', '--retry-delay', '10ms'], {
+    cwd: space.dir,
+  });
+  expect(limited.code).toBe(1);
+  expect(readResults(space.path('limited.jsonl')).find((record) => record.line === 2)).toMatchObject({
+    ok: false,
+    attempts: 2,
+    error: { class: 'WallTimeLimitError', code: 'ERR_WALL_TIME_LIMIT' },
+  });
+
+  const many = space.write('many.jsonl', jsonl(12));
+  const rated = await runBin(['run', task, '-i', many, '-o', 'rated.jsonl', '-w', '2', '--rate', '4/s', '--json', '--progress-interval', '200ms'], {
+    cwd: space.dir,
+    env: { FORKLINE_SPEC_LOG: space.log },
+  });
+  expect(rated.code).toBe(0);
+  // 12 calls at 4 a second in a sliding window that starts when the first call has started (the
+  // children are up): 4, then 4 a second later, then 4 more. Load can only delay the later ones.
+  const starts = readExecutions(space.log).map((run) => run.at).sort((a, b) => a - b);
+  expect(starts).toHaveLength(12);
+  expect(starts[11]! - starts[0]!).toBeGreaterThanOrEqual(1900);
+  const lines = rated.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; succeeded: number });
+  expect(lines.filter((line) => line.type === 'progress').length).toBeGreaterThanOrEqual(2);
+  expect(lines.at(-1)).toMatchObject({ type: 'summary', succeeded: 12, failed: 0 });
+  expect(rated.stderr).toBe('');
 });
 
 test('CSV and JSON-array inputs: records become calls, with their line or element number', async () => {
