@@ -21,6 +21,12 @@ function loadCommand(module: string): string {
   return /\.[cm]?tsx?$/.test(path) ? `node --import forkline/register ${path}` : `node ${path}`;
 }
 
+/** ` (message)` of an error, or of an error-like object (errors from Node 20's hooks thread arrive as plain objects). */
+function messageOf(cause: unknown): string {
+  const message = (cause as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? ` (${message})` : '';
+}
+
 /** Base class of every error forkline throws. Catch this to catch them all. */
 export class ForklineError extends Error {
   /** A stable, machine-readable identifier such as `ERR_COMM_TIMEOUT`. */
@@ -106,7 +112,7 @@ export class TaskLoadError extends ForklineError {
     const what = {
       'module-not-found': `no file was found at ${options?.found ?? task.module}. Name the module as it exists where the host runs: new URL('./jobs.js', import.meta.url) finds jobs.ts beside a TypeScript host and jobs.js beside its tsc output`,
       'syntax-error': `the module does not parse: ${options?.found ?? 'a syntax error'}. Fix the syntax (\`tsc --noEmit\` shows every error); forkline never runs a module it cannot parse`,
-      'import-failed': `the module could not be imported${options?.cause instanceof Error ? ` (${options.cause.message})` : ''}. Check the path, and that the module loads on its own: \`${loadCommand(task.module)}\``,
+      'import-failed': `the module could not be imported${messageOf(options?.cause)}. Check the path, and that the module loads on its own: \`${loadCommand(task.module)}\``,
       'export-missing': `the module has no export named "${task.export}"${options?.found ? `; it exports ${options.found}` : ''}. Export the function, or fix the name given to taskRef()/taskModule()`,
       'not-a-function': `the export "${task.export}" is ${options?.found ?? 'not a function'}. A task must be an exported function`,
       'load-timeout': `importing the module did not finish within ${options?.found ?? 'the load timeout'} (loadTimeout), so its child was stopped. Look for a top-level await that never settles or a loop at top level (\`${loadCommand(task.module)}\` shows it), or raise \`loadTimeout\``,
