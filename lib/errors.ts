@@ -21,6 +21,12 @@ function loadCommand(module: string): string {
   return /\.[cm]?tsx?$/.test(path) ? `node --import forkline/register ${path}` : `node ${path}`;
 }
 
+/** ` (message)` of an error, or of an error-like object (errors from Node 20's hooks thread arrive as plain objects). */
+function messageOf(cause: unknown): string {
+  const message = (cause as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? ` (${message})` : '';
+}
+
 /** Base class of every error forkline throws. Catch this to catch them all. */
 export class ForklineError extends Error {
   /** A stable, machine-readable identifier such as `ERR_COMM_TIMEOUT`. */
@@ -137,15 +143,16 @@ export class TaskLoadError extends ForklineError {
   override readonly code = 'ERR_TASK_LOAD';
   constructor(
     readonly task: TaskName,
-    readonly reason: 'module-not-found' | 'syntax-error' | 'import-failed' | 'export-missing' | 'not-a-function',
+    readonly reason: 'module-not-found' | 'syntax-error' | 'import-failed' | 'export-missing' | 'not-a-function' | 'load-timeout',
     options?: { cause?: unknown; found?: string },
   ) {
     const what = {
       'module-not-found': `no file was found at ${options?.found ?? task.module}. Name the module as it exists where the host runs: new URL('./jobs.js', import.meta.url) finds jobs.ts beside a TypeScript host and jobs.js beside its tsc output`,
       'syntax-error': `the module does not parse: ${options?.found ?? 'a syntax error'}. Fix the syntax (\`tsc --noEmit\` shows every error); forkline never runs a module it cannot parse`,
-      'import-failed': `the module could not be imported${options?.cause instanceof Error ? ` (${options.cause.message})` : ''}. Check the path, and that the module loads on its own: \`${loadCommand(task.module)}\``,
+      'import-failed': `the module could not be imported${messageOf(options?.cause)}. Check the path, and that the module loads on its own: \`${loadCommand(task.module)}\``,
       'export-missing': `the module has no export named "${task.export}"${options?.found ? `; it exports ${options.found}` : ''}. Export the function, or fix the name given to taskRef()/taskModule()`,
       'not-a-function': `the export "${task.export}" is ${options?.found ?? 'not a function'}. A task must be an exported function`,
+      'load-timeout': `importing the module did not finish within ${options?.found ?? 'the load timeout'} (loadTimeout), so its child was stopped. Look for a top-level await that never settles or a loop at top level (\`${loadCommand(task.module)}\` shows it), or raise \`loadTimeout\``,
     }[reason];
     super(`Loading task ${describeTask(task)} in the child failed: ${what}.`, options?.cause === undefined ? undefined : { cause: options.cause });
   }
@@ -240,8 +247,16 @@ PluginError.prototype.name = 'PluginError';
 /** Host and child disagree on the protocol: different forkline versions, or a future from elsewhere. */
 export class ProtocolError extends ForklineError {
   override readonly code = 'ERR_PROTOCOL';
-  constructor(what: string) {
-    super(`forkline ${what}. Host and child must run the same forkline version; reinstall it if they differ.`);
+  constructor(what: string, fix = 'Host and child must run the same forkline version; reinstall it if they differ.') {
+    super(`forkline ${what}. ${fix}`);
+  }
+
+  /** A child sent a frame the host cannot accept: its call fails with this and it is replaced. */
+  static badFrame(pid: number | undefined, problem: string): ProtocolError {
+    return new ProtocolError(
+      `got a malformed frame from child process${pid === undefined ? '' : ` ${pid}`} (${problem}); the call it was running failed and the child was replaced`,
+      "A task must not send messages under forkline's `$forkline` key with process.send(); if no task does, host and child run different forkline versions.",
+    );
   }
 }
 ProtocolError.prototype.name = 'ProtocolError';

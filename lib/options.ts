@@ -19,6 +19,17 @@ export function integer(value: unknown, option: string, min: number): number {
   return value;
 }
 
+/** The longest delay a Node timer keeps: longer ones fire after 1 ms, with a warning. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay for a timer: an integer of milliseconds in [min, 2^31-1]. */
+export function milliseconds(value: unknown, option: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_TIMER_MS) {
+    throw new InvalidOptionError(option, `an integer number of milliseconds from ${min} to ${MAX_TIMER_MS} (2^31-1)`, value);
+  }
+  return value;
+}
+
 export function boolean(value: unknown, option: string): boolean {
   if (typeof value !== 'boolean') throw new InvalidOptionError(option, 'a boolean', value);
   return value;

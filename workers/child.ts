@@ -5,6 +5,7 @@
 import { isFrame, type ChildEnvelope, type Frame, type HostEnvelope } from '../lib/wire/protocol.js';
 import { Outbox } from '../lib/wire/outbox.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, type WireFormat } from '../lib/wire/serializable.js';
+import { exitAfterOutput } from './exit.js';
 import { defaultInjectors } from './injectors.js';
 import { prefixLines } from './output.js';
 import { Runtime } from './runtime.js';
@@ -43,12 +44,15 @@ const outbox = new Outbox<ChildEnvelope>(
     onError: (error, frame) => {
       // A closed channel means the host let go of us (shutdown) or died: nothing to report.
       const code = (error as { code?: string }).code;
-      if (!process.connected || code === 'EPIPE' || code === 'ERR_IPC_CHANNEL_CLOSED') process.exit(0);
+      if (!process.connected || code === 'EPIPE' || code === 'ERR_IPC_CHANNEL_CLOSED') {
+        exitAfterOutput(0);
+        return;
+      }
       // A value the serializer refused: its call fails with a SerializationError instead.
       const [envelope] = (frame as Frame<ChildEnvelope>).$forkline;
       if (envelope && runtime.unsendable(envelope, error)) return;
       process.stderr.write(`forkline child ${process.pid}: sending to the host failed: ${error.message}\n`);
-      process.exit(70);
+      exitAfterOutput(70);
     },
   },
 );
@@ -62,12 +66,20 @@ process.on('message', (message: unknown) => {
 
 // An error no run caught (a timer's callback threw, a rejection nobody awaited). Report it as the
 // failure of the run executing now, then exit: the host replaces the child and requeues the rest.
-process.on('uncaughtException', (error) => {
-  if (!runtime.fatal(error)) process.stderr.write(`forkline child ${process.pid}: uncaught ${error.stack ?? String(error)}\n`);
-  const exit = () => process.exit(1);
-  setTimeout(exit, 1000).unref();
-  void outbox.drained().then(exit);
+process.on('uncaughtException', (error: unknown) => {
+  if (!runtime.fatal(error)) process.stderr.write(`forkline child ${process.pid}: uncaught ${describe(error)}\n`);
+  // A host that no longer reads the channel must not keep us: a second at most for the frames.
+  const sent = new Promise((resolve) => setTimeout(resolve, 1000).unref());
+  void Promise.race([outbox.drained(), sent]).then(() => exitAfterOutput(1));
 });
+
+function describe(error: unknown): string {
+  try {
+    return error instanceof Error ? (error.stack ?? String(error)) : String(error);
+  } catch {
+    return 'a value that cannot be read';
+  }
+}
 
 // process.exit() from a task, or the end of the event loop: hand over what is still queued. The
 // channel writes synchronously while the pipe has room, so it reaches the host before we are gone.

@@ -7,7 +7,8 @@
  */
 import type { Comm, CommAckOptions, CommData, CommOpenBodyOptions, CommRequestOptions, CommSchema } from '../lib/comm/types.js';
 import { CommClosedError, CommCloseRequestError, CommTimeoutError, InvalidOptionError } from '../lib/errors.js';
-import type { CommEnvelope, CommKind } from '../lib/wire/protocol.js';
+import { COMM_WINDOW, type CommEnvelope, type CommKind } from '../lib/wire/protocol.js';
+import { MAX_TIMER_MS } from '../lib/options.js';
 import { assertSendable } from '../lib/wire/serializable.js';
 import type { CommEndpoint, RunContext } from './runtime.js';
 
@@ -27,6 +28,11 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
   readonly #acks: (() => void)[] = [];
   /** Set once the host said it will not answer any more. */
   #closeRequest: string | undefined;
+  /** Messages sent, and how many the window lets through (COMM_WINDOW past the host's credit). */
+  #sent = 0;
+  #allowed = COMM_WINDOW;
+  /** Senders waiting for credit. */
+  #blocked: (() => void)[] = [];
 
   constructor(id: string, context: RunContext) {
     this.id = id;
@@ -68,15 +74,25 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     this.#usable('send');
     const bytes = this.#check('send', data);
     this.#context.message(this.id, data, bytes);
+    // The host's handlers lag a whole window behind: wait for them (unless it stopped answering).
+    if (++this.#sent >= this.#allowed && this.#closeRequest === undefined) return this.#credit();
     return this.#context.ready();
+  }
+
+  #credit(): Promise<void> {
+    return new Promise<void>((resolve) => this.#blocked.push(resolve)).then(() => this.#context.ready());
+  }
+
+  #unblock(): void {
+    for (const release of this.#blocked.splice(0)) release();
   }
 
   request(data?: CommData<S, 'request'>, options: CommRequestOptions = {}): Promise<CommData<S, 'response'>> {
     this.#usable('request');
     this.#check('request', data);
     const { timeout } = options;
-    if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
-      return Promise.reject(new InvalidOptionError('timeout', 'a number of milliseconds >= 0', timeout));
+    if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0 && timeout <= MAX_TIMER_MS)) {
+      return Promise.reject(new InvalidOptionError('timeout', `a number of milliseconds from 0 to ${MAX_TIMER_MS}`, timeout));
     }
     if (this.#closeRequest !== undefined) return Promise.reject(new CommCloseRequestError(this.id, this.#closeRequest));
     const request = ++this.#lastRequest;
@@ -135,6 +151,10 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
       case 'ack':
         this.#acks.shift()?.();
         return;
+      case 'credit':
+        this.#allowed = Number(envelope.data) + COMM_WINDOW;
+        if (this.#sent < this.#allowed) this.#unblock();
+        return;
       case 'close-request': {
         this.#closeRequest ??= String(envelope.data);
         for (const [id, pending] of this.#requests) {
@@ -142,8 +162,9 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
           clearTimeout(pending.timer);
           pending.reject(new CommCloseRequestError(this.id, this.#closeRequest));
         }
-        // Nobody will ack any more.
+        // Nobody will ack, or hand back credit, any more.
         for (const release of this.#acks.splice(0)) release();
+        this.#unblock();
         return;
       }
       case 'open':
@@ -192,5 +213,6 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     }
     this.#requests.clear();
     for (const release of this.#acks.splice(0)) release();
+    this.#unblock();
   }
 }

@@ -99,8 +99,12 @@ export class Runtime {
   fatal(error: unknown): boolean {
     this.#dead = true;
     const active = this.#active;
+    // The run's error and `exiting` go out in one frame, nothing between them: the host's proof
+    // that the next run it sent never started (lib/wire/protocol.ts, ExitingEnvelope).
+    this.#channel.flush();
     if (active) this.#settle(active, { error });
-    this.#channel.push({ t: 'exiting', reason: error instanceof Error ? error.message : String(error) });
+    this.#channel.push({ t: 'exiting', reason: describe(error) });
+    this.#channel.flush();
     return active !== undefined;
   }
 
@@ -122,6 +126,13 @@ export class Runtime {
    * the envelope belonged to no call.
    */
   unsendable(envelope: ChildEnvelope, error: Error): boolean {
+    if (envelope.t === 'error' && '$error' in envelope.error) {
+      // Even the flattened error would not go (a property's value slipped past the checks): send
+      // what is certainly text.
+      const { name, message, stack } = envelope.error;
+      this.#channel.push({ t: 'error', id: envelope.id, error: { $error: 1, name, message, ...(stack === undefined ? {} : { stack }) } });
+      return true;
+    }
     const id = envelope.t === 'result' ? envelope.id : envelope.t === 'comm' ? Number.parseInt(envelope.comm, 10) : undefined;
     if (id === undefined || Number.isNaN(id)) return false;
     const what = envelope.t === 'result' ? 'the return value' : 'comm data';
@@ -208,24 +219,27 @@ export class Runtime {
     this.#active = active;
     setOutputLabel(envelope.label);
     let value: unknown;
+    let thenable: boolean;
     try {
       if (!defined) throw new ProtocolError(`child runtime got a call of task #${envelope.task}, which the host never defined`);
       const fn = defined.fn;
       if (!fn) return this.#executeAfterLoad(active, defined);
       this.#started(envelope);
       value = fn(...this.#argumentsOf(active));
+      // Inside the try: a returned object's `then` may be a getter that throws.
+      thenable = isThenable(value);
     } catch (error) {
       this.#settle(active, { error });
       return undefined;
     }
-    if (isThenable(value)) {
-      return Promise.resolve(value).then(
-        (result) => this.#settle(active, { value: result }),
-        (error: unknown) => this.#settle(active, { error }),
-      );
+    if (!thenable) {
+      this.#settle(active, { value });
+      return undefined;
     }
-    this.#settle(active, { value });
-    return undefined;
+    return Promise.resolve(value).then(
+      (result) => this.#settle(active, { value: result }),
+      (error: unknown) => this.#settle(active, { error }),
+    );
   }
 
   /**
@@ -240,8 +254,13 @@ export class Runtime {
 
   async #executeAfterLoad(active: ActiveRun, defined: Defined): Promise<void> {
     try {
+      // The host bounds loading (a top-level await that never settles, a loop at top level): it
+      // hears when loading begins and, with `started`, when it is over. Both written at once.
+      this.#channel.push({ t: 'loading', id: active.envelope.id });
+      this.#channel.flush();
       const fn = (defined.fn ??= await loadTask(defined.identity));
-      this.#started(active.envelope);
+      this.#channel.push({ t: 'started', id: active.envelope.id });
+      this.#channel.flush();
       this.#settle(active, { value: await fn(...this.#argumentsOf(active)) });
     } catch (error) {
       this.#settle(active, { error });
@@ -308,6 +327,8 @@ export class Runtime {
       setOutputLabel(undefined);
     }
     const { id } = active.envelope;
+    // serializeError never throws, whatever the task threw: a settle step that threw would leave
+    // the call unanswered and take the child down with it.
     if ('error' in outcome) {
       this.#channel.push({ t: 'error', id, error: serializeError(outcome.error, this.#format.serialization) });
       return;
@@ -324,4 +345,13 @@ export class Runtime {
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** One line about an uncaught value, whatever it is (reading it may throw too). */
+function describe(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'an uncaught value that cannot be read';
+  }
 }

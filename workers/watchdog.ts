@@ -7,6 +7,7 @@
  * the one that forked us.
  */
 import { Worker } from 'node:worker_threads';
+import { exitAfterOutput } from './exit.js';
 
 const POLL_MS = 250;
 
@@ -18,7 +19,7 @@ setInterval(() => {
 `;
 
 export function watchHost(): void {
-  process.once('disconnect', () => process.exit(0));
+  process.once('disconnect', () => exitAfterOutput(0));
   // Off the start-up path: the first run should not wait for a thread to boot.
   setImmediate(() => {
     const watcher = new Worker(WATCHER, { eval: true, workerData: { parent: process.ppid }, stdout: false, stderr: false });

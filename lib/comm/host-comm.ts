@@ -2,7 +2,7 @@
  * The host's end of one comm: answers requests and acks, and can ask the task to stop asking.
  */
 import type { Future } from '../future.js';
-import type { CommEnvelope } from '../wire/protocol.js';
+import { COMM_CREDIT_EVERY, type CommEnvelope } from '../wire/protocol.js';
 import type { WireFormat } from '../wire/serializable.js';
 import type { AnyTask } from '../task.js';
 import { assertSendable } from '../wire/serializable.js';
@@ -30,6 +30,9 @@ export class HostComm {
   readonly #transport: CommTransport;
   #state: 'idle' | 'open' | 'closed' = 'idle';
   #refusal: string | undefined;
+  /** Messages whose handlers have finished, and how many of those the task was told of. */
+  #handled = 0;
+  #credited = 0;
 
   /** @internal Made by the Comm plugin for each call. */
   constructor(id: string, future: Future, task: AnyTask, transport: CommTransport) {
@@ -73,6 +76,17 @@ export class HostComm {
   /** @internal */
   fail(request: number, reason: string): void {
     this.#transport.send({ t: 'comm', kind: 'response-error', comm: this.id, request, data: reason });
+  }
+
+  /**
+   * @internal `count` more messages have been handled: every COMM_CREDIT_EVERY, the task gets
+   * the credit to send as many more (protocol.ts, COMM_WINDOW).
+   */
+  handled(count: number): void {
+    this.#handled += count;
+    if (this.#handled - this.#credited < COMM_CREDIT_EVERY) return;
+    this.#credited = this.#handled;
+    this.#transport.send({ t: 'comm', kind: 'credit', comm: this.id, data: this.#handled });
   }
 
   /** @internal */

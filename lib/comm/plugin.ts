@@ -121,9 +121,17 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
         comm.setState('open');
         this.#acked(comm, envelope, task.emit('comm-open', this.#msg('open', comm, envelope)));
         return;
-      case 'message':
-        for (const data of envelope.data as unknown[]) task.emit('comm-message', new CommMsg('message', data as never, comm));
+      case 'message': {
+        // Counted as handled when their handlers are done: async ones that lag hold the task back.
+        let handled = 0;
+        for (const data of envelope.data as unknown[]) {
+          const emitted = task.emit('comm-message', new CommMsg('message', data as never, comm));
+          if (typeof emitted === 'boolean') handled++;
+          else void emitted.pending.then(() => comm.handled(1));
+        }
+        comm.handled(handled);
         return;
+      }
       case 'request':
         this.#request(task, comm, envelope);
         return;

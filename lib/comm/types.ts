@@ -66,8 +66,9 @@ export interface Comm<S extends CommSchema = CommSchema> {
   /** Opens the comm; pair it with `close()`. With `waitForAck`, resolves once the host's 'comm-open' handlers ran. */
   open(message?: CommData<S, 'open'>, options?: CommAckOptions): Promise<void>;
   /**
-   * Sends a message to the host ('comm-message'). Resolves at once while the channel keeps up,
-   * later when it is backed up: `await` it in loops that send fast, to bound memory.
+   * Sends a message to the host ('comm-message'). Resolves at once while the channel keeps up and
+   * the host's handlers do, later when the channel is backed up or async handlers lag 1,024
+   * messages behind: `await` it in loops that send fast, to bound memory on both sides.
    */
   send(data: CommData<S, 'message'>): Promise<void>;
   /** Asks the host ('comm-request') and resolves to its `msg.respond(value)`. */

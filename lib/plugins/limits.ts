@@ -7,7 +7,7 @@
  * and the child is killed and replaced.
  */
 import { CpuTimeLimitError, InvalidOptionError, MemoryLimitError, PluginError, WallTimeLimitError } from '../errors.js';
-import { checkOptions } from '../options.js';
+import { checkOptions, MAX_TIMER_MS } from '../options.js';
 import type { Future } from '../future.js';
 import { futureLink } from '../future-link.js';
 import type { Plugin, PluginTypes } from '../plugin.js';
@@ -52,10 +52,10 @@ export class Limits implements Plugin<LimitsTypes> {
 
   constructor(options: LimitsOptions) {
     checkOptions(options, 'new Limits()', ['wallTime', 'cpuTime', 'memory', 'sampleInterval']);
-    this.wallTime = positive(options.wallTime, 'wallTime');
+    this.wallTime = positive(options.wallTime, 'wallTime', MAX_TIMER_MS);
     this.cpuTime = positive(options.cpuTime, 'cpuTime');
     this.memory = positive(options.memory, 'memory');
-    this.sampleInterval = positive(options.sampleInterval, 'sampleInterval') ?? 50;
+    this.sampleInterval = positive(options.sampleInterval, 'sampleInterval', MAX_TIMER_MS) ?? 50;
     if (this.wallTime === undefined && this.cpuTime === undefined && this.memory === undefined) {
       throw new InvalidOptionError('Limits options', 'at least one of wallTime, cpuTime, memory', options);
     }
@@ -140,10 +140,11 @@ export class Limits implements Plugin<LimitsTypes> {
   }
 }
 
-function positive(value: number | undefined, option: string): number | undefined {
+/** `max`: for values that become timers, which Node fires at once past 2^31-1 ms. */
+function positive(value: number | undefined, option: string, max = Number.MAX_VALUE): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new InvalidOptionError(option, 'a finite number > 0', value);
+  if (typeof value !== 'number' || !(value > 0) || !(value <= max)) {
+    throw new InvalidOptionError(option, max === Number.MAX_VALUE ? 'a finite number > 0' : `a number of milliseconds > 0 and <= ${max} (2^31-1)`, value);
   }
   return value;
 }

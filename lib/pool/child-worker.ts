@@ -8,9 +8,11 @@
 import { fileURLToPath } from 'node:url';
 import type * as Execa from 'execa';
 import { inline, log } from '../debug.js';
+import { deferredWorker } from './deferred-worker.js';
 import { Outbox } from '../wire/outbox.js';
-import { isFrame, type ChildEnvelope, type Frame, type HostEnvelope } from '../wire/protocol.js';
+import { FRAME_KEY, type Frame, type HostEnvelope } from '../wire/protocol.js';
 import type { WireFormat } from '../wire/serializable.js';
+import { descendants, signalAll } from './process-tree.js';
 import type { WorkerExit, WorkerFactory, WorkerHandle, WorkerListener } from './worker-handle.js';
 
 const CHANNEL_CLOSED = 'ERR_IPC_CHANNEL_CLOSED';
@@ -25,35 +27,14 @@ export interface ChildWorkerOptions extends WireFormat {
   readonly killGracePeriod: number;
 }
 
-/**
- * execa is ~0.13 s of module loading, a third of a small CLI's run: it is imported when the first
- * child starts, not when forkline is imported (a sequential scheduler, or a CLI printing --help,
- * never loads it). Until it has loaded, a child's handle queues what it is asked to do.
- */
+/** execa, imported at the first child rather than with forkline (see ./deferred-worker.ts). */
 let execa: typeof Execa.execa | undefined;
 let loading: Promise<typeof Execa.execa> | undefined;
 
 function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener): WorkerHandle {
   if (execa) return spawnChild(execa, options, listener);
-  let handle: WorkerHandle | undefined;
-  const queued: ((started: WorkerHandle) => void)[] = [];
-  const later = (action: (started: WorkerHandle) => void) => (handle ? action(handle) : queued.push(action));
   loading ??= import('execa').then((module) => (execa = module.execa));
-  loading.then(
-    (loaded) => {
-      handle = spawnChild(loaded, options, listener);
-      for (const action of queued.splice(0)) action(handle);
-    },
-    (error: unknown) => listener.exit({ exitCode: null, signal: null, error: error as Error }),
-  );
-  return {
-    get pid() {
-      return handle?.pid;
-    },
-    send: (envelope) => void later((started) => started.send(envelope)),
-    close: () => void later((started) => started.close()),
-    kill: () => void later((started) => started.kill()),
-  };
+  return deferredWorker(loading, (loaded) => spawnChild(loaded, options, listener), listener);
 }
 
 /** Children follow the host's source-map setting (`--enable-source-maps`, `process.setSourceMapsEnabled`). */
@@ -106,9 +87,10 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
   });
 
   subprocess.on('message', (message: unknown) => {
-    if (!isFrame(message)) return;
+    // Messages without forkline's key are somebody else's (a task's own process.send): left alone.
+    if (typeof message !== 'object' || message === null || !Object.hasOwn(message, FRAME_KEY)) return;
     if (log.ipc.enabled) log.ipc('%d -> host %s', pid, inline(message));
-    for (const envelope of (message as Frame<ChildEnvelope>).$forkline) listener.envelope(envelope);
+    listener.frame((message as Record<string, unknown>)[FRAME_KEY]);
   });
 
   // 'exit' may come before the last messages are read; 'disconnect' comes after. Report the exit
@@ -141,7 +123,13 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
       if (subprocess.connected) subprocess.disconnect();
     },
     kill: () => {
+      // What the task started goes too (a grandchild would outlive the child, and keep burning
+      // CPU no limit counts): SIGTERM now, SIGKILL once the grace period is over.
+      const tree = pid === undefined ? [] : descendants(pid);
       subprocess.kill('SIGTERM');
+      if (tree.length === 0) return;
+      signalAll(tree, 'SIGTERM');
+      setTimeout(() => signalAll(tree, 'SIGKILL'), options.killGracePeriod).unref();
     },
   };
 }

@@ -17,7 +17,7 @@ export function inProcessWorkerFactory(format: WireFormat): WorkerFactory {
   return (listener) => {
     let open = true;
     const copy = format.serialization === 'json' ? (frame: unknown) => JSON.parse(JSON.stringify(frame)) as unknown : structuredClone;
-    const deliverer = <E extends Envelope>(receive: (envelope: E) => void): FrameWriter<E> =>
+    const deliverer = <E extends Envelope>(receive: (envelopes: readonly E[]) => void): FrameWriter<E> =>
       (frame, done) => {
         let copied: Frame<E>;
         try {
@@ -28,18 +28,20 @@ export function inProcessWorkerFactory(format: WireFormat): WorkerFactory {
         }
         setImmediate(() => {
           done();
-          if (open) for (const envelope of copied[FRAME_KEY]) receive(envelope);
+          if (open) receive(copied[FRAME_KEY]);
         });
       };
 
-    const toHost: Outbox<ChildEnvelope> = new Outbox<ChildEnvelope>(deliverer((envelope: ChildEnvelope) => listener.envelope(envelope)), {
+    const toHost: Outbox<ChildEnvelope> = new Outbox<ChildEnvelope>(deliverer((envelopes: readonly ChildEnvelope[]) => listener.frame(envelopes)), {
       flushOn: 'immediate',
       onError: (error, frame) => {
         for (const envelope of (frame as Frame<ChildEnvelope>).$forkline) runtime.unsendable(envelope, error);
       },
     });
     const runtime = new Runtime(toHost, format, defaultInjectors());
-    const toRuntime = new Outbox<HostEnvelope>(deliverer((envelope: HostEnvelope) => runtime.receive(envelope)), {
+    const toRuntime = new Outbox<HostEnvelope>(deliverer((envelopes: readonly HostEnvelope[]) => {
+      for (const envelope of envelopes) runtime.receive(envelope);
+    }), {
       onError: (error, frame) => {
         for (const envelope of (frame as Frame<HostEnvelope>).$forkline) listener.undeliverable(envelope, error);
       },

@@ -15,8 +15,19 @@ export class PoolWorker {
   closing = false;
   /** Replace this worker when it exits (it retired, or was killed for a cancel or a limit). */
   replace = false;
-  /** The child announced it is exiting: every job it still holds never started. */
+  /** The child announced it is exiting (after an uncaught error). */
   exiting = false;
+  /**
+   * The child's runtime settled the call it was running and announced its exit in the same
+   * frame: the first job it still holds provably never started, and may run elsewhere.
+   */
+  headUnstarted = false;
+  /** It broke the protocol: it is being replaced, and nothing more it sends is read. */
+  violated = false;
+  /** Jobs cancelled while calls before them ran: each gets a kill timer once it is the head. */
+  readonly cancelledAhead = new Set<Job>();
+  /** Bounds the loading of a task module in the child (PoolOptions.loadTimeout). */
+  loadTimer: NodeJS.Timeout | undefined;
   /** Sent and unsettled, in the order sent: the first one is the one running. */
   readonly jobs = new Map<number, Job>();
   /** Which task numbers this worker was sent a `define` for. */

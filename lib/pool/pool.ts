@@ -6,10 +6,11 @@
  * own, and p-queue's per-job promises measured ~4 µs a job against ~0.2 µs
  * (scripts/bench/queue-overhead.mjs), a sixth of a tiny task's whole budget.
  */
-import { CancelledError, SerializationError, WorkerCrashedError } from '../errors.js';
+import { CancelledError, ProtocolError, SerializationError, TaskLoadError, WorkerCrashedError } from '../errors.js';
 import { inline, log } from '../debug.js';
 import { deserializeError, type ErrorClass } from '../wire/error-codec.js';
 import type { ChildEnvelope, CommEnvelope, HostEnvelope, RunEnvelope } from '../wire/protocol.js';
+import { childEnvelopeProblem, commCall } from '../wire/validate.js';
 import type { Serialization } from '../wire/serializable.js';
 import type { Executor, Job, ShutdownOptions } from './executor.js';
 import { Line } from './line.js';
@@ -31,6 +32,8 @@ export interface PoolOptions {
   readonly idleTimeout: number;
   /** For the errors of values the channel refuses. */
   readonly serialization: Serialization;
+  /** Milliseconds a child may take to load a task's module before the call fails and the child is replaced. */
+  readonly loadTimeout: number;
 }
 
 /** The error of a job cancelled by a shutdown. */
@@ -94,9 +97,16 @@ export class Pool implements Executor {
     // its worker is stopped; never a worker whose running call is another one.
     job.sink.settled(job, { state: 'cancelled', error });
     worker.handle.send({ t: 'cancel', id: job.id, reason: error.message });
-    if (worker.head !== job) return;
+    // Not running yet as far as the host knows; but it may be by the time the cancel arrives
+    // (the previous call's result is on its way): it gets its timer once it is the head.
+    if (worker.head === job) this.#stopAfterGrace(worker, job);
+    else worker.cancelledAhead.add(job);
+  }
+
+  /** The cancelled `job` is its worker's running call: stop the worker unless it returns in time. */
+  #stopAfterGrace(worker: PoolWorker, job: Job): void {
     setTimeout(() => {
-      if (worker.jobs.has(job.id)) this.#kill(worker, { replace: true });
+      if (worker.jobs.get(job.id) === job) this.#kill(worker, { replace: true });
     }, this.#options.cancelGracePeriod).unref();
   }
 
@@ -106,9 +116,32 @@ export class Pool implements Executor {
     this.#release(worker, job);
     job.sink.settled(job, { state: 'rejected', error });
     // What else it holds never started: it goes to the other workers.
-    this.#line.unshift(this.#takeJobs(worker));
+    this.#requeue(this.#takeJobs(worker));
     this.#kill(worker, { replace: true });
     this.#pump();
+  }
+
+  /**
+   * Fails the call `worker` may be running with `error` and replaces the worker; the calls it held
+   * behind that one never started and go to the others.
+   */
+  #failWorker(worker: PoolWorker, error: Error): void {
+    // Closing first: handlers of the failure may submit, and nothing more goes to this worker.
+    worker.closing = true;
+    const [head, ...waiting] = this.#takeJobs(worker);
+    if (head) head.sink.settled(head, { state: 'rejected', error });
+    this.#requeue(waiting);
+    this.#kill(worker, { replace: true });
+    this.#pump();
+    this.#checkIdle();
+  }
+
+  /**
+   * Puts calls that provably never started back at the front of the line; calls settled meanwhile
+   * (cancelled while they waited in a child) never go back.
+   */
+  #requeue(jobs: readonly Job[]): void {
+    this.#line.unshift(jobs.filter((job) => !job.future.done()));
   }
 
   sendComm(job: Job, envelope: CommEnvelope): void {
@@ -161,7 +194,7 @@ export class Pool implements Executor {
 
   #spawn(): void {
     const worker: PoolWorker = new PoolWorker(this.#options.factory, {
-      envelope: (envelope) => this.#receive(worker, envelope),
+      frame: (envelopes) => this.#receiveFrame(worker, envelopes),
       exit: (exit) => this.#onExit(worker, exit),
       undeliverable: (envelope, error) => this.#undeliverable(worker, envelope, error),
     });
@@ -220,44 +253,106 @@ export class Pool implements Executor {
     worker.handle.send(run);
   }
 
-  #receive(worker: PoolWorker, envelope: ChildEnvelope): void {
+  /**
+   * One frame from a child. Each envelope is checked before it is read: a child runs user code,
+   * and a frame that breaks the protocol fails that child's call and replaces the child.
+   */
+  #receiveFrame(worker: PoolWorker, envelopes: unknown): void {
+    if (worker.violated) return;
+    if (!Array.isArray(envelopes)) {
+      this.#violation(worker, `a frame's \`$forkline\` is ${typeof envelopes}, not a list of envelopes`);
+      return;
+    }
+    let settled = false;
+    for (const value of envelopes as unknown[]) {
+      const problem: boolean | string = childEnvelopeProblem(value) ?? this.#receive(worker, value as ChildEnvelope, settled);
+      if (problem === true || problem === false) {
+        settled = problem;
+        continue;
+      }
+      this.#violation(worker, problem);
+      return;
+    }
+  }
+
+  /**
+   * Acts on one valid envelope. Returns whether it settled the worker's head job (for the
+   * `exiting` that may follow it), or what is wrong: the child runs its calls in order, so a
+   * child that answers for another call than its first breaks the protocol.
+   */
+  #receive(worker: PoolWorker, envelope: ChildEnvelope, afterSettle: boolean): boolean | string {
     switch (envelope.t) {
       case 'ready':
+        if (worker.ready) return false;
         worker.ready = true;
         this.#startFailures = 0;
         this.#pump();
-        return;
-      case 'started': {
+        return false;
+      case 'started':
+      case 'loading': {
         const job = worker.jobs.get(envelope.id);
-        job?.sink.started(job, worker.handle.pid);
-        return;
+        if (!job) return false;
+        if (job !== worker.head) return `the child reported call ${envelope.id} ${envelope.t} while an earlier one had not settled`;
+        if (envelope.t === 'loading') this.#loading(worker, job);
+        else {
+          clearTimeout(worker.loadTimer);
+          if (job.notify) job.sink.started(job, worker.handle.pid);
+        }
+        return false;
       }
       case 'comm': {
-        const job = worker.jobs.get(Number.parseInt(envelope.comm, 10));
-        job?.sink.comm(job, envelope);
-        return;
+        const job = worker.jobs.get(commCall(envelope.comm) as number);
+        if (!job) return false;
+        if (job !== worker.head) return `the child sent comm traffic for call ${job.id}, which was not running`;
+        job.sink.comm(job, envelope);
+        return false;
       }
-      case 'result': {
-        const job = this.#finished(worker, envelope.id);
-        job?.sink.settled(job, { state: 'fulfilled', value: envelope.value });
-        return;
-      }
+      case 'result':
       case 'error': {
-        const job = this.#finished(worker, envelope.id);
-        job?.sink.settled(job, { state: 'rejected', error: deserializeError(envelope.error, this.#options.errorClasses) });
-        return;
+        const job = worker.jobs.get(envelope.id);
+        if (!job) return false;
+        if (job !== worker.head) return `the child settled call ${envelope.id} before an earlier one`;
+        this.#finished(worker, job);
+        if (envelope.t === 'result') job.sink.settled(job, { state: 'fulfilled', value: envelope.value });
+        else job.sink.settled(job, { state: 'rejected', error: deserializeError(envelope.error, this.#options.errorClasses) });
+        return true;
       }
-      case 'dropped':
-        this.#finished(worker, envelope.id);
-        return;
+      case 'dropped': {
+        const job = worker.jobs.get(envelope.id);
+        if (!job) return false;
+        // A child drops only what the host cancelled (and so settled already).
+        if (!job.future.done()) return `the child dropped call ${envelope.id}, which was never cancelled`;
+        this.#finished(worker, job);
+        return false;
+      }
       case 'exiting':
         log.pool('child %s is exiting: %s', worker.handle.pid, envelope.reason);
         worker.exiting = true;
         worker.closing = true;
-        return;
+        worker.headUnstarted = afterSettle;
+        return false;
       default:
-        envelope satisfies never;
+        return envelope satisfies never;
     }
+  }
+
+  /** A child broke the protocol: its call fails with a ProtocolError, and it is replaced. */
+  #violation(worker: PoolWorker, problem: string): void {
+    log.pool('child %s broke the protocol: %s', worker.handle.pid, problem);
+    worker.violated = true;
+    this.#failWorker(worker, ProtocolError.badFrame(worker.handle.pid, problem));
+  }
+
+  /** The head job is loading its module: it gets `loadTimeout` for that. */
+  #loading(worker: PoolWorker, job: Job): void {
+    if (this.#options.loadTimeout === Infinity) return;
+    clearTimeout(worker.loadTimer);
+    worker.loadTimer = setTimeout(() => {
+      if (worker.head !== job) return;
+      log.pool('child %s took over %d ms to load %s', worker.handle.pid, this.#options.loadTimeout, job.call.task.module);
+      this.#failWorker(worker, new TaskLoadError(job.call.task, 'load-timeout', { found: `${this.#options.loadTimeout} ms` }));
+    }, this.#options.loadTimeout);
+    worker.loadTimer.unref();
   }
 
   /**
@@ -282,10 +377,14 @@ export class Pool implements Executor {
   }
 
   /** A job's worker answered it: free its place; the caller reports the outcome. */
-  #finished(worker: PoolWorker, id: number): Job | undefined {
-    const job = worker.jobs.get(id);
-    if (!job) return undefined;
+  #finished(worker: PoolWorker, job: Job): void {
     this.#release(worker, job);
+    if (worker.loadTimer !== undefined) clearTimeout(worker.loadTimer);
+    // A call cancelled while the one before it ran is now the one running, if it started.
+    if (worker.cancelledAhead.size > 0) {
+      const head = worker.head;
+      if (head && worker.cancelledAhead.delete(head)) this.#stopAfterGrace(worker, head);
+    }
     worker.finished(performance.now());
     if (worker.ran >= this.#options.maxTasksPerWorker) {
       worker.closing = true;
@@ -296,7 +395,6 @@ export class Pool implements Executor {
       this.#pumpScheduled = true;
       queueMicrotask(this.#afterSettle);
     }
-    return job;
   }
 
   readonly #afterSettle = (): void => {
@@ -322,6 +420,7 @@ export class Pool implements Executor {
 
   #release(worker: PoolWorker, job: Job): void {
     worker.jobs.delete(job.id);
+    if (worker.cancelledAhead.size > 0) worker.cancelledAhead.delete(job);
     job.holder = undefined;
   }
 
@@ -334,19 +433,21 @@ export class Pool implements Executor {
   #onExit(worker: PoolWorker, exit: WorkerExit): void {
     this.#workers.delete(worker);
     clearTimeout(worker.idleTimer);
+    clearTimeout(worker.loadTimer);
     const orphans = this.#takeJobs(worker);
     if (orphans.length > 0 || !worker.closing) log.pool('child %s exited %s holding %d jobs', worker.handle.pid, inline(exit), orphans.length);
-    // The child runs its jobs in order, so only the first had started, and it failed with the
-    // child; unless the child announced its exit, after settling the one it was running.
-    const running = worker.exiting ? undefined : orphans.shift();
-    const waiting = orphans;
-    if (running) {
+    // The child runs its jobs in order and writes out what each produced before it starts the
+    // next, so only the first it held may have started: that one failed with the child, and never
+    // runs again, unless the child's runtime proved it never started (PoolWorker.headUnstarted).
+    // A claim by envelope alone proves nothing: a task can send one, and would run forever.
+    const running = worker.headUnstarted ? undefined : orphans.shift();
+    if (running && !running.future.done()) {
       running.sink.settled(running, {
         state: 'rejected',
         error: new WorkerCrashedError(running.call.task, exit.exitCode, exit.signal, worker.handle.pid),
       });
     }
-    this.#line.unshift(waiting);
+    this.#requeue(orphans);
 
     if (!worker.ready && !worker.closing) this.#startFailures++;
     const unexpected = !worker.closing || worker.exiting;

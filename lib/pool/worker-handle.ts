@@ -1,7 +1,7 @@
 /**
  * The host's view of one runtime, whether it lives in a forked child or in the host itself.
  */
-import type { ChildEnvelope, HostEnvelope } from '../wire/protocol.js';
+import type { HostEnvelope } from '../wire/protocol.js';
 
 export interface WorkerExit {
   readonly exitCode: number | null;
@@ -12,7 +12,11 @@ export interface WorkerExit {
 
 /** What a worker reports to its pool. */
 export interface WorkerListener {
-  envelope(envelope: ChildEnvelope): void;
+  /**
+   * A frame's content, unchecked: a child runs user code, which can send anything under
+   * forkline's key. The pool validates each envelope (lib/wire/validate.ts).
+   */
+  frame(envelopes: unknown): void;
   /** Called once, after every envelope the worker sent has been delivered. */
   exit(exit: WorkerExit): void;
   /** The channel could not carry `envelope` (a value in it cannot be serialized). */

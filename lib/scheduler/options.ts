@@ -3,7 +3,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
-import { boolean, checkOptions, integer, stringArray } from '../options.js';
+import { boolean, checkOptions, integer, milliseconds, stringArray } from '../options.js';
 import type { ErrorClass } from '../wire/error-codec.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, type Serialization, type WireFormat } from '../wire/serializable.js';
 import { checkExceptionPolicy } from './policy.js';
@@ -44,6 +44,12 @@ export interface ProcessSchedulerOptions extends SchedulerOptions {
   readonly maxTasksPerWorker?: number;
   /** Close a child idle this many milliseconds; a new one starts when work comes. Default: never. */
   readonly idleTimeout?: number;
+  /**
+   * Milliseconds a child may take to import a task's module (the first call of it in that child);
+   * past it the call fails with TaskLoadError (reason 'load-timeout') and the child is replaced.
+   * Default 60000.
+   */
+  readonly loadTimeout?: number;
 }
 
 export interface ProcessSettings extends WireFormat {
@@ -57,10 +63,11 @@ export interface ProcessSettings extends WireFormat {
   readonly killGracePeriod: number;
   readonly maxTasksPerWorker: number;
   readonly idleTimeout: number;
+  readonly loadTimeout: number;
 }
 
 const COMMON_OPTIONS = ['serialization', 'errorClasses', 'maxPayloadBytes'] as const;
-const PROCESS_OPTIONS = [...COMMON_OPTIONS, 'execArgv', 'env', 'cwd', 'prefixOutput', 'prefetch', 'killGracePeriod', 'maxTasksPerWorker', 'idleTimeout'] as const;
+const PROCESS_OPTIONS = [...COMMON_OPTIONS, 'execArgv', 'env', 'cwd', 'prefixOutput', 'prefetch', 'killGracePeriod', 'maxTasksPerWorker', 'idleTimeout', 'loadTimeout'] as const;
 const RUN_OPTIONS = ['timeout', 'endOnEmpty', 'wait', 'drain', 'signals', 'onException', 'onCancelled'] as const;
 const START_OPTIONS = ['signals'] as const;
 const CLOSE_OPTIONS = ['drain', 'wait'] as const;
@@ -71,17 +78,34 @@ export function processSettings(maxWorkers: unknown, options: ProcessSchedulerOp
   if (env !== undefined && (typeof env !== 'object' || (env as unknown) === null)) throw new InvalidOptionError('env', 'an object of environment variables', env);
   if (cwd !== undefined && typeof cwd !== 'string') throw new InvalidOptionError('cwd', 'a directory path', cwd);
   return {
-    maxWorkers: integer(maxWorkers ?? availableParallelism(), 'maxWorkers', 1),
+    maxWorkers: maxWorkersOf(maxWorkers),
     ...common(options),
     execArgv: stringArray(options.execArgv ?? [], 'execArgv'),
     env: options.env,
     cwd: options.cwd,
     prefixOutput: boolean(options.prefixOutput ?? false, 'prefixOutput'),
     prefetch: integer(options.prefetch ?? 16, 'prefetch', 0),
-    killGracePeriod: integer(options.killGracePeriod ?? 2000, 'killGracePeriod', 0),
+    killGracePeriod: milliseconds(options.killGracePeriod ?? 2000, 'killGracePeriod', 0),
     maxTasksPerWorker: options.maxTasksPerWorker === undefined ? Infinity : integer(options.maxTasksPerWorker, 'maxTasksPerWorker', 1),
-    idleTimeout: options.idleTimeout === undefined ? Infinity : integer(options.idleTimeout, 'idleTimeout', 1),
+    idleTimeout: options.idleTimeout === undefined ? Infinity : milliseconds(options.idleTimeout, 'idleTimeout', 1),
+    loadTimeout: milliseconds(options.loadTimeout ?? DEFAULT_LOAD_TIMEOUT, 'loadTimeout', 1),
   };
+}
+
+const DEFAULT_LOAD_TIMEOUT = 60_000;
+
+/**
+ * Each child is a Node process of ~40 MiB before any work: more than this many is a typo or a
+ * unit mix-up (bytes, ms), not a pool.
+ */
+export const MAX_WORKERS = 1024;
+
+function maxWorkersOf(value: unknown): number {
+  const count = value ?? availableParallelism();
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_WORKERS) {
+    throw new InvalidOptionError('maxWorkers', `an integer from 1 to ${MAX_WORKERS}`, count);
+  }
+  return count;
 }
 
 export function commonSettings(options: SchedulerOptions = {}): Pick<ProcessSettings, 'serialization' | 'maxPayloadBytes' | 'errorClasses'> {

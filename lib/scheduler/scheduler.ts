@@ -6,7 +6,7 @@
  */
 import { Emitter, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from '../events/emitter.js';
 import { InvalidOptionError, SchedulerBusyError, SchedulerNotRunningError } from '../errors.js';
-import { checkOptions } from '../options.js';
+import { checkOptions, MAX_TIMER_MS } from '../options.js';
 import * as forklineErrors from '../errors.js';
 import type { Future } from '../future.js';
 import type { AnyPlugin, SubmitArgs, TaskResult } from '../plugin.js';
@@ -60,6 +60,7 @@ export class Scheduler {
       cancelGracePeriod: settings.killGracePeriod,
       maxTasksPerWorker: settings.maxTasksPerWorker,
       idleTimeout: settings.idleTimeout,
+      loadTimeout: settings.loadTimeout,
       serialization: settings.serialization,
       factory: childWorkerFactory(settings),
     });
@@ -79,6 +80,8 @@ export class Scheduler {
       cancelGracePeriod: 0,
       maxTasksPerWorker: Infinity,
       idleTimeout: Infinity,
+      // A module loading in the host cannot be stopped.
+      loadTimeout: Infinity,
       serialization: settings.serialization,
       factory: inProcessWorkerFactory(settings),
     });
@@ -240,7 +243,9 @@ export class Scheduler {
 
   /** Calls `fn` after `delay` ms, unless cancelled or the run ends first. */
   callLater(delay: number, fn: () => unknown): { cancel(): void } {
-    if (typeof delay !== 'number' || !(delay >= 0)) throw new InvalidOptionError('delay', 'a number of milliseconds >= 0', delay);
+    if (typeof delay !== 'number' || !(delay >= 0 && delay <= MAX_TIMER_MS)) {
+      throw new InvalidOptionError('delay', `a number of milliseconds from 0 to ${MAX_TIMER_MS} (Node fires longer timers at once)`, delay);
+    }
     if (typeof fn !== 'function') throw new InvalidOptionError('fn', 'a function', fn);
     return this.#liveRun('scheduler.callLater()').callLater(delay, fn);
   }

@@ -58,9 +58,18 @@ export interface ReadyEnvelope {
   readonly pid: number;
 }
 
-/** Child → host: a run began executing (only for runs sent with `notify`). */
+/** Child → host: a run began executing (for runs sent with `notify`, and after a `loading`). */
 export interface StartedEnvelope {
   readonly t: 'started';
+  readonly id: number;
+}
+
+/**
+ * Child → host: a run is loading its task's module (the first call of that module in this child).
+ * Followed by `started` once the module is loaded, so the host can bound how long loading takes.
+ */
+export interface LoadingEnvelope {
+  readonly t: 'loading';
   readonly id: number;
 }
 
@@ -78,7 +87,12 @@ export interface ErrorEnvelope {
   readonly error: SerializedError | SerializedThrow;
 }
 
-/** Child → host: an uncaught error is taking the child down; no run it holds has started but those it already settled. */
+/**
+ * Child → host: an uncaught error is taking the child down. The runtime sends it in the same
+ * frame as, and right after, the error of the run it was executing, if any: only then does the
+ * host take it as proof that the next run it holds never started (a task can forge this envelope,
+ * but not make it follow the settling of its own call without settling it).
+ */
 export interface ExitingEnvelope {
   readonly t: 'exiting';
   readonly reason: string;
@@ -99,12 +113,23 @@ export type CommKind =
   | 'response'
   | 'response-error'
   | 'ack'
-  | 'close-request';
+  | 'close-request'
+  | 'credit';
+
+/**
+ * The comm's window: a task may have sent this many messages on one comm whose host handlers
+ * have not finished; its next `await comm.send()` waits. The host hands back `credit` (data: how
+ * many messages its handlers have finished, in all) every COMM_CREDIT_EVERY messages, so sync
+ * handlers cost one small envelope per that many messages, and async handlers that lag slow the
+ * task down instead of piling up in the host.
+ */
+export const COMM_WINDOW = 1024;
+export const COMM_CREDIT_EVERY = COMM_WINDOW / 4;
 
 /**
  * A comm envelope. `comm` names the comm; `request` ties a response to its request.
  * Child → host: open, message, request, close. Host → child: response, response-error, ack,
- * close-request. A `message` envelope carries the data of consecutive `send()`s on its comm as
+ * close-request, credit. A `message` envelope carries the data of consecutive `send()`s on its comm as
  * a list, in order: a task streaming small messages pays for one envelope per frame, not one each.
  */
 export interface CommEnvelope {
@@ -122,6 +147,7 @@ export type HostEnvelope = DefineEnvelope | RunEnvelope | CancelEnvelope | CommE
 export type ChildEnvelope =
   | ReadyEnvelope
   | StartedEnvelope
+  | LoadingEnvelope
   | ResultEnvelope
   | ErrorEnvelope
   | DroppedEnvelope

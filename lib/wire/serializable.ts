@@ -54,6 +54,12 @@ const ADVANCED_CLASSES: ReadonlySet<unknown> = new Set([
 /** Above this estimated size a value is refused: IPC would block both processes to copy it. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 128 * 2 ** 20;
 
+/**
+ * Values nested deeper than this are refused: both serializers recurse, and overflow the stack a
+ * few thousand levels down (V8's at ~3,000 on a default stack). The check keeps ours from doing so.
+ */
+export const MAX_DEPTH = 1000;
+
 /** The estimated size of the value last checked (a way to return it without allocating). */
 let lastSize = 0;
 
@@ -70,9 +76,17 @@ export function findUnserializable(
     return problem === undefined ? undefined : { path: '', problem };
   }
   const context: Walk = { serialization, path: [], bytes: 0, maxBytes };
-  const found = walk(value, context) ?? (context.bytes > maxBytes ? { segments: [], problem: sizeProblem(context.bytes, maxBytes) ?? '' } : undefined);
+  let found = walk(value, context);
+  // Too big as a whole: said of the root, whichever part tipped it over.
+  if (context.bytes > maxBytes && (!found || found.whole)) found = { segments: [], problem: sizeProblem(context.bytes, maxBytes, found?.whole) ?? '' };
   lastSize = context.bytes;
-  return found && { path: found.segments.reverse().join(''), problem: found.problem };
+  return found && { path: pathOf(found.segments.reverse()), problem: found.problem };
+}
+
+/** A path for a message: a very deep one keeps its start and its end. */
+function pathOf(segments: readonly string[]): string {
+  if (segments.length <= 16) return segments.join('');
+  return `${segments.slice(0, 8).join('')}…(${segments.length - 12} more)…${segments.slice(-4).join('')}`;
 }
 
 interface Walk {
@@ -87,6 +101,8 @@ interface Walk {
 interface Found {
   segments: string[];
   problem: string;
+  /** The value as a whole is over the size limit: reported at the root. */
+  whole?: true;
 }
 
 /** Objects, functions and symbols need a closer look; everything else is a plain primitive. */
@@ -101,10 +117,11 @@ function primitiveProblem(value: unknown, serialization: Serialization): string 
   return undefined;
 }
 
-function sizeProblem(bytes: number, maxBytes: number): string | undefined {
+/** `partial`: the walk stopped once over the limit, so the size is not known. */
+function sizeProblem(bytes: number, maxBytes: number, partial = false): string | undefined {
   if (bytes <= maxBytes) return undefined;
   const mib = (count: number) => `${(count / 2 ** 20).toFixed(count < 2 ** 20 ? 3 : 0)} MiB`;
-  return `is about ${mib(bytes)}, over the ${mib(maxBytes)} limit (maxPayloadBytes); pass a file path or split the data`;
+  return `is ${partial ? 'over' : `about ${mib(bytes)}, over`} the ${mib(maxBytes)} limit (maxPayloadBytes); pass a file path or split the data`;
 }
 
 /** Checks a primitive in place (the common leaf of a walk); undefined when it crosses. */
@@ -131,6 +148,9 @@ function walk(value: unknown, context: Walk): Found | undefined {
     // cycle makes it throw, so shared (non-circular) references are allowed: only the path counts.
     return serialization === 'json' ? { segments: [], problem: 'is a circular reference' } : undefined;
   }
+  if (path.length >= MAX_DEPTH) {
+    return { segments: [], problem: `nests more than ${MAX_DEPTH} levels deep, deeper than a process's serializer can follow; flatten it` };
+  }
   const classProblem = classOf(object, serialization);
   if (classProblem !== undefined) return { segments: [], problem: classProblem };
   if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) {
@@ -145,8 +165,16 @@ function walk(value: unknown, context: Walk): Found | undefined {
     if (Array.isArray(object)) {
       for (let index = 0; index < object.length; index++) {
         const item: unknown = object[index];
+        if (item === undefined) {
+          const hole = !(index in object);
+          if (serialization === 'json') return { segments: [`[${index}]`], problem: undefinedInJson(hole) };
+          // A sparse array crosses as its items and its length: walk the items, not the holes.
+          if (hole) return walkSparse(object, index, context);
+        }
         const found = isComposite(item) ? walk(item, context) : leaf(item, context);
         if (found) return prepend(found, `[${index}]`);
+        // Bounded by the size limit, not the length: a long array is refused as soon as it is too big.
+        if (context.bytes > context.maxBytes) return { segments: [], problem: '', whole: true };
       }
       return undefined;
     }
@@ -179,6 +207,27 @@ function walk(value: unknown, context: Walk): Found | undefined {
   } finally {
     path.pop();
   }
+}
+
+/**
+ * JSON turns an undefined array item (or a hole) into null, silently: refused, as NaN is. An
+ * undefined object property is dropped, which reads back the same (`value.a === undefined`).
+ */
+function undefinedInJson(hole: boolean): string {
+  return `is ${hole ? 'a hole in a sparse array' : 'undefined'}, which JSON turns into null; use null, or \`serialization: 'advanced'\``;
+}
+
+/** The items of an array from `start` on that has holes: its own index keys, which skip them. */
+function walkSparse(array: unknown[], start: number, context: Walk): Found | undefined {
+  for (const key of Object.keys(array)) {
+    const index = Number(key);
+    if (!Number.isInteger(index) || index < start) continue;
+    const item: unknown = array[index];
+    const found = isComposite(item) ? walk(item, context) : leaf(item, context);
+    if (found) return prepend(found, `[${index}]`);
+    if (context.bytes > context.maxBytes) return { segments: [], problem: '', whole: true };
+  }
+  return undefined;
 }
 
 function prepend(found: Found, segment: string): Found {

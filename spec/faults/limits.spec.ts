@@ -80,7 +80,7 @@ describe('Limits', () => {
 
   test('bad limits are refused with the expected and the actual value', () => {
     expect(() => new Limits({ wallTime: 0 })).toThrow(InvalidOptionError);
-    expect(() => new Limits({ wallTime: 0 })).toThrow('Expected `wallTime` to be a finite number > 0, got `0` (number).');
+    expect(() => new Limits({ wallTime: 0 })).toThrow('Expected `wallTime` to be a number of milliseconds > 0 and <= 2147483647 (2^31-1), got `0` (number).');
     expect(() => new Limits({})).toThrow('Expected `Limits options` to be at least one of wallTime, cpuTime, memory, got `{}` (object).');
   });
 });

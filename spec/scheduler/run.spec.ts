@@ -387,6 +387,6 @@ describe('scheduler state', () => {
     await expect(scheduler.run({ onException: 'explode' as never })).rejects.toThrow(/Expected `onException` to be 'raise', 'end', 'continue'/);
     await expect(scheduler.run({ onException: [[Error, 'nope']] as never })).rejects.toThrow(/Expected `onException\[0\]`/);
     await expect(scheduler.run({ wait: 'yes' as never })).rejects.toThrow('Expected `wait` to be a boolean, got `"yes"` (string).');
-    expect(() => Scheduler.withProcesses(0)).toThrow('Expected `maxWorkers` to be an integer >= 1, got `0` (number).');
+    expect(() => Scheduler.withProcesses(0)).toThrow('Expected `maxWorkers` to be an integer from 1 to 1024, got `0` (number).');
   });
 });

@@ -74,11 +74,20 @@ function createService(path: string, format: ModuleFormat, project: Project): Se
     );
   }
   const { create } = createRequire(import.meta.url)(tsNode) as TsNode;
+  try {
+    return createWith(create, typescript, format, project);
+  } catch (error) {
+    // ts-node's TSError does not cross Node 20's hooks thread as an Error: say it in a plain one.
+    throw new Error(`forkline cannot load the TypeScript module ${path}: ${project.path ?? 'the default tsconfig'} is refused by TypeScript: ${String((error as { message?: unknown }).message ?? error)}`);
+  }
+}
+
+function createWith(create: TsNode['create'], typescript: string, format: ModuleFormat, project: Project): Service {
   return create({
     transpileOnly: true,
     compiler: typescript,
     ...(project.path === undefined ? { skipProject: true } : { project: project.path }),
-    cwd: dirname(project.path ?? path),
+    cwd: project.path === undefined ? process.cwd() : dirname(project.path),
     compilerOptions: format === 'module' ? { module: 'ESNext', moduleResolution: 'Bundler' } : { module: 'CommonJS', moduleResolution: 'Node10' },
   });
 }

@@ -32,8 +32,8 @@ const MESSAGE = /^TypeScript syntax error at (.+):(\d+):(\d+): ([\s\S]*)$/;
 
 /** The location of a TypeScript syntax error that failed an import, however it crossed threads. */
 export function syntaxErrorOf(error: unknown): SyntaxLocation | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const match = MESSAGE.exec(error.message);
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  const match = typeof message === 'string' ? MESSAGE.exec(message) : null;
   if (!match) return undefined;
   return { file: match[1] ?? '', line: Number(match[2]), column: Number(match[3]), problem: match[4] ?? '' };
 }

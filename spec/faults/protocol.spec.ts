@@ -1,0 +1,96 @@
+/**
+ * Frames from a child are untrusted input (issue 9, items 7 and 8): a task can write anything to
+ * the channel under forkline's key. A frame that breaks the protocol fails that child's call with
+ * ProtocolError and replaces the child; the host never throws, and the run never hangs. A forged
+ * `exiting` proves nothing: the call it came from is not run again.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Comm, ProtocolError, Scheduler, WorkerCrashedError } from 'forkline';
+import type * as Forged from '../fixtures/forged-frames.ts';
+import type * as Math from '../fixtures/math.ts';
+import { expectNoChildren, fixtureModule } from '../helpers.js';
+
+const forged = fixtureModule<typeof Forged>('forged-frames.ts');
+const math = fixtureModule<typeof Math>('math.ts');
+
+afterEach(expectNoChildren);
+
+const logFile = () => join(mkdtempSync(join(tmpdir(), 'forkline-forged-')), 'runs.log');
+
+const violations: [Forged.ForgedFrame, RegExp][] = [
+  ['null-envelope', /an envelope is null, not an object/],
+  ['not-a-list', /a frame's `\$forkline` is number, not a list of envelopes/],
+  ['unknown-type', /an envelope has type "bogus", which is no child → host envelope/],
+  ['message-data-not-a-list', /the "comm message" envelope's `data` is not a list of messages/],
+  ['errors-a-number', /the "error" envelope's `error.errors` is not a list/],
+  ['dropped-never-cancelled', /the child dropped call \d+, which was never cancelled/],
+  ['result-without-id', /the "result" envelope's `id` is not a call id/],
+];
+
+test.each(violations)('a malformed frame (%s) fails the call with ProtocolError and replaces the child; the host goes on', async (what, problem) => {
+  const log = logFile();
+  const scheduler = Scheduler.withProcesses(1);
+  const send = scheduler.task(forged.sendForged, { plugins: [Comm.Plugin()] });
+  const pid = scheduler.task(math.pid);
+  const errors: unknown[] = [];
+  const pids: number[] = [];
+  send.on('exception', (_future, error) => {
+    errors.push(error);
+    pid.submit();
+  });
+  pid.on('result', (_future, value) => {
+    pids.push(value);
+    if (pids.length === 1) send.submit(what, log);
+  });
+  scheduler.on('start', () => void pid.submit());
+  const exit = await scheduler.run({ onException: 'continue', timeout: 15_000, wait: false });
+
+  expect(exit.code).toBe('exhausted');
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toBeInstanceOf(ProtocolError);
+  expect(errors[0]).toMatchObject({ code: 'ERR_PROTOCOL' });
+  expect((errors[0] as Error).message).toMatch(problem);
+  expect((errors[0] as Error).message).toMatch(/the call it was running failed and the child was replaced/);
+  expect(readFileSync(log, 'utf8')).toBe(`${what}\n`);
+  expect(send.eventCounts).toEqual({ submitted: 1, done: 1, exception: 1 });
+  // The call after it ran on a new child.
+  expect(pids).toHaveLength(2);
+  expect(pids[1]).not.toBe(pids[0]);
+});
+
+test("an own __proto__ key in a child's error properties stays a key: the error keeps its prototype", async () => {
+  const scheduler = Scheduler.withProcesses(1);
+  const fail = scheduler.task(forged.failWithProtoKey, { plugins: [Comm.Plugin()] });
+  const errors: unknown[] = [];
+  fail.on('exception', (_future, error) => void errors.push(error));
+  scheduler.on('start', () => void fail.submit());
+  await scheduler.run({ onException: 'continue', timeout: 15_000, wait: false });
+
+  expect(errors).toHaveLength(1);
+  const error = errors[0] as Error & Record<string, unknown>;
+  expect(Object.getPrototypeOf(error)).toBe(Error.prototype);
+  expect(error.message).toBe('forged');
+  expect(error.plain).toBe(1);
+  expect(error.polluted).toBeUndefined();
+  expect(Object.getOwnPropertyDescriptor(error, '__proto__')?.value).toEqual({ polluted: true });
+});
+
+test('a forged exiting envelope and process.exit(1): the call fails once with WorkerCrashedError, never runs again', async () => {
+  const log = logFile();
+  const scheduler = Scheduler.withProcesses(1);
+  const exiting = scheduler.task(forged.forgeExiting);
+  const errors: unknown[] = [];
+  exiting.on('exception', (_future, error) => void errors.push(error));
+  scheduler.on('start', () => void exiting.submit(log));
+  // Before the fix the call ran again and again until this timeout.
+  const exit = await scheduler.run({ onException: 'continue', timeout: 15_000, wait: false });
+
+  expect(exit.code).toBe('exhausted');
+  expect(readFileSync(log, 'utf8')).toBe('ran\n');
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toBeInstanceOf(WorkerCrashedError);
+  expect(errors[0]).toMatchObject({ exitCode: 1, signal: null, task: { export: 'forgeExiting' } });
+  expect(exiting.eventCounts).toEqual({ submitted: 1, done: 1, exception: 1 });
+});

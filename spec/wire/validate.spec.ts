@@ -1,0 +1,52 @@
+import { childEnvelopeProblem, commCall } from '../../lib/wire/validate.js';
+import { serializeError } from '../../lib/wire/error-codec.js';
+
+describe('childEnvelopeProblem', () => {
+  test.each([
+    [{ t: 'ready', pid: 12 }],
+    [{ t: 'started', id: 1 }],
+    [{ t: 'loading', id: 1 }],
+    [{ t: 'result', id: 1, value: { any: ['thing'] } }],
+    [{ t: 'result', id: 1 }],
+    [{ t: 'error', id: 1, error: serializeError(new AggregateError([new TypeError('a')], 'many', { cause: new Error('c') }), 'advanced') }],
+    [{ t: 'error', id: 1, error: { $thrown: 1, value: 'a string' } }],
+    [{ t: 'dropped', id: 3 }],
+    [{ t: 'exiting', reason: 'uncaught' }],
+    [{ t: 'comm', kind: 'message', comm: '4:comm', data: [1, 2] }],
+    [{ t: 'comm', kind: 'request', comm: '4:comm', request: 1, data: 'q' }],
+    [{ t: 'comm', kind: 'open', comm: '4:comm', ack: true }],
+  ])('accepts what the child runtime sends: %j', (envelope) => {
+    expect(childEnvelopeProblem(envelope)).toBeUndefined();
+  });
+
+  test.each([
+    [null, 'an envelope is null, not an object'],
+    ['ready', 'an envelope is string, not an object'],
+    [{ t: 'nope' }, 'an envelope has type "nope", which is no child → host envelope'],
+    [{ t: 'ready' }, 'the "ready" envelope\'s `pid` is not a process id'],
+    [{ t: 'result', id: -1 }, 'the "result" envelope\'s `id` is not a call id'],
+    [{ t: 'result', id: 1.5 }, 'the "result" envelope\'s `id` is not a call id'],
+    [{ t: 'error', id: 1, error: 'boom' }, 'the "error" envelope\'s `error` is not a serialized error'],
+    [{ t: 'error', id: 1, error: { $error: 1, name: 5, message: 'm' } }, 'the "error" envelope\'s `error.name` is not a string'],
+    [{ t: 'error', id: 1, error: { $error: 1, name: 'E', message: 'm', errors: 5 } }, 'the "error" envelope\'s `error.errors` is not a list'],
+    [{ t: 'error', id: 1, error: { $error: 1, name: 'E', message: 'm', props: [1] } }, 'the "error" envelope\'s `error.props` is not an object'],
+    [{ t: 'error', id: 1, error: { $error: 1, name: 'E', message: 'm', cause: { $error: 1, name: 'C' } } }, 'the "error" envelope\'s `error.message` is not a string'],
+    [{ t: 'exiting' }, 'the "exiting" envelope\'s `reason` is not a string'],
+    [{ t: 'comm', kind: 'message', comm: '4:comm', data: 5 }, 'the "comm message" envelope\'s `data` is not a list of messages'],
+    [{ t: 'comm', kind: 'message', comm: 'comm', data: [] }, 'the "comm" envelope\'s `comm` is not a comm id ("<call id>:<name>")'],
+    [{ t: 'comm', kind: 'request', comm: '4:comm' }, 'the "comm request" envelope\'s `request` is not a request id'],
+    [{ t: 'comm', kind: 'credit', comm: '4:comm', data: 1 }, 'a comm envelope has kind "credit", which a child does not send'],
+  ])('refuses %j: %s', (envelope, problem) => {
+    expect(childEnvelopeProblem(envelope)).toBe(problem);
+  });
+
+  test('an error nested past any depth the child produces is refused', () => {
+    let error: Record<string, unknown> = { $error: 1, name: 'E', message: 'm' };
+    for (let i = 0; i < 50; i++) error = { $error: 1, name: 'E', message: 'm', cause: error };
+    expect(childEnvelopeProblem({ t: 'error', id: 1, error })).toMatch(/nests causes deeper than \d+ levels/);
+  });
+});
+
+test('commCall reads the call id of a comm id', () => {
+  expect([commCall('12:comm'), commCall('12'), commCall(':comm'), commCall('x:comm'), commCall('-1:comm')]).toEqual([12, undefined, undefined, undefined, undefined]);
+});
