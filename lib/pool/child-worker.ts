@@ -7,6 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type * as Execa from 'execa';
+import { onExit } from 'signal-exit';
 import { inline, log } from '../debug.js';
 import { deferredWorker } from './deferred-worker.js';
 import { Outbox } from '../wire/outbox.js';
@@ -34,7 +35,21 @@ let loading: Promise<typeof Execa.execa> | undefined;
 function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener): WorkerHandle {
   if (execa) return spawnChild(execa, options, listener);
   loading ??= import('execa').then((module) => (execa = module.execa));
-  return deferredWorker(loading, (loaded) => spawnChild(loaded, options, listener), listener);
+  // execa's cleanup hook (signal-exit) re-raises a signal when it finds no other listener for it,
+  // and a `process.once` listener has removed itself by then. Installed late, after an app's own
+  // `process.once('SIGTERM', shutdown)`, it would kill the app mid-shutdown. Take its place among
+  // the signal listeners now, as an eager import of execa did, until the child's own hook is in.
+  const holdPlace = onExit(() => undefined);
+  loading.catch(holdPlace);
+  return deferredWorker(
+    loading,
+    (loaded) => {
+      const handle = spawnChild(loaded, options, listener);
+      holdPlace();
+      return handle;
+    },
+    listener,
+  );
 }
 
 /** Children follow the host's source-map setting (`--enable-source-maps`, `process.setSourceMapsEnabled`). */
