@@ -28,6 +28,8 @@ export class PoolWorker {
   readonly cancelledAhead = new Set<Job>();
   /** Bounds the loading of a task module in the child (PoolOptions.loadTimeout). */
   loadTimer: NodeJS.Timeout | undefined;
+  /** Bounds the time from the child's `exiting` to its exit: the announcement may be forged. */
+  exitTimer: NodeJS.Timeout | undefined;
   /** Sent and unsettled, in the order sent: the first one is the one running. */
   readonly jobs = new Map<number, Job>();
   /** Which task numbers this worker was sent a `define` for. */

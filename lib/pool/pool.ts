@@ -44,6 +44,9 @@ function cancelledError(job: Job, reason: string): CancelledError {
 /** Workers that die before they are ready this many times in a row mean the pool cannot start. */
 const MAX_START_FAILURES = 3;
 
+/** The least time (ms) a child that announced its exit gets to make it. */
+const EXIT_FLOOR_MS = 1000;
+
 export class Pool implements Executor {
   readonly #options: PoolOptions;
   readonly #workers = new Set<PoolWorker>();
@@ -330,6 +333,7 @@ export class Pool implements Executor {
         worker.exiting = true;
         worker.closing = true;
         worker.headUnstarted = afterSettle;
+        this.#boundExit(worker);
         return false;
       default:
         return envelope satisfies never;
@@ -341,6 +345,22 @@ export class Pool implements Executor {
     log.pool('child %s broke the protocol: %s', worker.handle.pid, problem);
     worker.violated = true;
     this.#failWorker(worker, ProtocolError.badFrame(worker.handle.pid, problem));
+  }
+
+  /**
+   * A child that announced its exit gets `killGracePeriod` to make it. The runtime's own exit
+   * comes within a second or so (workers/child.ts); a task can forge the announcement and go on,
+   * and the host, which sends a closing child nothing more, would wait for it for ever.
+   */
+  #boundExit(worker: PoolWorker): void {
+    if (worker.exitTimer !== undefined) return;
+    // Never less than the second the runtime gives its last frames (child.ts), even at 0.
+    const bound = Math.max(this.#options.cancelGracePeriod, EXIT_FLOOR_MS);
+    worker.exitTimer = setTimeout(() => {
+      log.pool('child %s announced its exit %d ms ago and is still there: stopping it', worker.handle.pid, bound);
+      this.#kill(worker, { replace: true });
+    }, bound);
+    worker.exitTimer.unref();
   }
 
   /** The head job is loading its module: it gets `loadTimeout` for that. */
@@ -434,6 +454,7 @@ export class Pool implements Executor {
     this.#workers.delete(worker);
     clearTimeout(worker.idleTimer);
     clearTimeout(worker.loadTimer);
+    clearTimeout(worker.exitTimer);
     const orphans = this.#takeJobs(worker);
     if (orphans.length > 0 || !worker.closing) log.pool('child %s exited %s holding %d jobs', worker.handle.pid, inline(exit), orphans.length);
     // The child runs its jobs in order and writes out what each produced before it starts the
