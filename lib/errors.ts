@@ -258,6 +258,14 @@ export class ProtocolError extends ForklineError {
       "A task must not send messages under forkline's `$forkline` key with process.send(); if no task does, host and child run different forkline versions.",
     );
   }
+
+  /** A task sent past the comm window: the host refuses to hold what it sends. */
+  static commFlood(comm: string, limit: number): ProtocolError {
+    return new ProtocolError(
+      `saw more than ${limit} messages on comm ${comm} waiting on the host's handlers; the call failed and its child was replaced`,
+      "A task must await comm.send() (it waits while the host's handlers lag a window behind) and must not send messages under forkline's `$forkline` key with process.send().",
+    );
+  }
 }
 ProtocolError.prototype.name = 'ProtocolError';
 

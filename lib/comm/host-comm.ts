@@ -2,7 +2,7 @@
  * The host's end of one comm: answers requests and acks, and can ask the task to stop asking.
  */
 import type { Future } from '../future.js';
-import { COMM_CREDIT_EVERY, type CommEnvelope } from '../wire/protocol.js';
+import { COMM_CREDIT_EVERY, COMM_HOST_LIMIT, type CommEnvelope } from '../wire/protocol.js';
 import type { WireFormat } from '../wire/serializable.js';
 import type { AnyTask } from '../task.js';
 import { assertSendable } from '../wire/serializable.js';
@@ -33,6 +33,8 @@ export class HostComm {
   /** Messages whose handlers have finished, and how many of those the task was told of. */
   #handled = 0;
   #credited = 0;
+  /** Messages received from the task, handled or not. */
+  #received = 0;
 
   /** @internal Made by the Comm plugin for each call. */
   constructor(id: string, future: Future, task: AnyTask, transport: CommTransport) {
@@ -76,6 +78,17 @@ export class HostComm {
   /** @internal */
   fail(request: number, reason: string): void {
     this.#transport.send({ t: 'comm', kind: 'response-error', comm: this.id, request, data: reason });
+  }
+
+  /**
+   * @internal `count` more messages arrived. Returns false when more than COMM_HOST_LIMIT now
+   * wait on handlers: the task ignored the window (it wrote comm frames itself), and the host
+   * would otherwise hold all it sends. After a close-request the child no longer waits for
+   * credit, so the check stops there: the run is ending.
+   */
+  arrived(count: number): boolean {
+    this.#received += count;
+    return this.#received - this.#handled <= COMM_HOST_LIMIT || this.#refusal !== undefined;
   }
 
   /**

@@ -9,7 +9,7 @@ import { futureLink } from '../future-link.js';
 import type { Emitted } from '../events/emitter.js';
 import type { Plugin, PluginTypes, SubmitCall } from '../plugin.js';
 import type { AnyTask } from '../task.js';
-import type { CommEnvelope } from '../wire/protocol.js';
+import { COMM_HOST_LIMIT, type CommEnvelope } from '../wire/protocol.js';
 import { HostComm, type CommTransport } from './host-comm.js';
 import { CommMsg, type CommMsgKind } from './msg.js';
 import type { Comm, CommData, CommSchema } from './types.js';
@@ -122,10 +122,15 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
         this.#acked(comm, envelope, task.emit('comm-open', this.#msg('open', comm, envelope)));
         return;
       case 'message': {
+        const data = envelope.data as unknown[];
+        if (!comm.arrived(data.length)) {
+          futureLink(comm.future)?.terminate(ProtocolError.commFlood(comm.id, COMM_HOST_LIMIT));
+          return;
+        }
         // Counted as handled when their handlers are done: async ones that lag hold the task back.
         let handled = 0;
-        for (const data of envelope.data as unknown[]) {
-          const emitted = task.emit('comm-message', new CommMsg('message', data as never, comm));
+        for (const item of data) {
+          const emitted = task.emit('comm-message', new CommMsg('message', item as never, comm));
           if (typeof emitted === 'boolean') handled++;
           else void emitted.pending.then(() => comm.handled(1));
         }

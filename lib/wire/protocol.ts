@@ -125,6 +125,13 @@ export type CommKind =
  */
 export const COMM_WINDOW = 1024;
 export const COMM_CREDIT_EVERY = COMM_WINDOW / 4;
+/**
+ * The most messages the host lets wait on one comm's handlers. A task that awaits `send()` never
+ * has more than COMM_WINDOW waiting: the child counts against the credit the host sent, which the
+ * host counted before sending, so frames in flight cannot push it over. The other window of slack
+ * is for sends not awaited (`void comm.send(x)` in a loop), which the child does not hold back.
+ */
+export const COMM_HOST_LIMIT = 2 * COMM_WINDOW;
 
 /**
  * A comm envelope. `comm` names the comm; `request` ties a response to its request.
