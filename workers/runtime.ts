@@ -6,6 +6,7 @@
  */
 import { ProtocolError, SerializationError } from '../lib/errors.js';
 import { serializeError } from '../lib/wire/error-codec.js';
+import { fitError } from '../lib/wire/error-size.js';
 import type { ChildEnvelope, CommEnvelope, HostEnvelope, InjectSpec, RunEnvelope, TaskIdentity } from '../lib/wire/protocol.js';
 import { assertSendable, type WireFormat } from '../lib/wire/serializable.js';
 import { loadTask } from './load.js';
@@ -137,7 +138,7 @@ export class Runtime {
     if (id === undefined || Number.isNaN(id)) return false;
     const what = envelope.t === 'result' ? 'the return value' : 'comm data';
     const failure = new SerializationError('Sending to the host', what, `cannot be serialized (${error.message})`, this.#format.serialization);
-    this.#channel.push({ t: 'error', id, error: serializeError(failure, this.#format.serialization) });
+    this.#channel.push({ t: 'error', id, error: fitError(serializeError(failure, this.#format.serialization), this.#format) });
     return true;
   }
 
@@ -330,13 +331,13 @@ export class Runtime {
     // serializeError never throws, whatever the task threw: a settle step that threw would leave
     // the call unanswered and take the child down with it.
     if ('error' in outcome) {
-      this.#channel.push({ t: 'error', id, error: serializeError(outcome.error, this.#format.serialization) });
+      this.#channel.push({ t: 'error', id, error: fitError(serializeError(outcome.error, this.#format.serialization), this.#format) });
       return;
     }
     try {
       assertSendable(outcome.value, this.#format, `Returning from ${active.task.export}()`, 'the return value');
     } catch (error) {
-      this.#channel.push({ t: 'error', id, error: serializeError(error, this.#format.serialization) });
+      this.#channel.push({ t: 'error', id, error: fitError(serializeError(error, this.#format.serialization), this.#format) });
       return;
     }
     this.#channel.push({ t: 'result', id, value: outcome.value });

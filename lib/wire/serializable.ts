@@ -117,10 +117,14 @@ function primitiveProblem(value: unknown, serialization: Serialization): string 
   return undefined;
 }
 
+/** A byte count as users read the limit: `0.002 MiB`, `128 MiB`. */
+export function mib(count: number): string {
+  return `${(count / 2 ** 20).toFixed(count < 2 ** 20 ? 3 : 0)} MiB`;
+}
+
 /** `partial`: the walk stopped once over the limit, so the size is not known. */
 function sizeProblem(bytes: number, maxBytes: number, partial = false): string | undefined {
   if (bytes <= maxBytes) return undefined;
-  const mib = (count: number) => `${(count / 2 ** 20).toFixed(count < 2 ** 20 ? 3 : 0)} MiB`;
   return `is ${partial ? 'over' : `about ${mib(bytes)}, over`} the ${mib(maxBytes)} limit (maxPayloadBytes); pass a file path or split the data`;
 }
 
