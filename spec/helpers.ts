@@ -2,7 +2,9 @@
  * Shared test helpers: fixture refs and the OS view of child processes.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Scheduler, taskModule, taskRef, type TaskFunction, type TaskModule } from 'forkline';
 
 export function fixture(file: string): URL {
@@ -56,3 +58,19 @@ export const schedulerKinds = [
   ['processes', () => Scheduler.withProcesses(1)],
   ['sequential', () => Scheduler.withSequential()],
 ] as const;
+
+/**
+ * Makes temporary directories for one spec file, each removed after the file's tests. Call it
+ * at the top level of the spec.
+ */
+export function tempDirs(prefix: string): () => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    made.push(dir);
+    return dir;
+  };
+}

@@ -4,20 +4,20 @@
  * started when the cancel arrives is stopped after `killGracePeriod`, whatever order the
  * messages cross in.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Limits, Scheduler } from 'forkline';
 import type * as Faults from '../fixtures/faults.ts';
 import type * as SideEffect from '../fixtures/side-effect.ts';
 import type * as SpinThenExit from '../fixtures/spin-then-exit.ts';
-import { expectNoChildren, fixtureModule, isAlive } from '../helpers.js';
+import { expectNoChildren, fixtureModule, tempDirs, isAlive } from '../helpers.js';
 
 const faults = fixtureModule<typeof Faults>('faults.ts');
 const sideEffect = fixtureModule<typeof SideEffect>('side-effect.ts');
 const spinThenExit = fixtureModule<typeof SpinThenExit>('spin-then-exit.ts');
 
 afterEach(expectNoChildren);
+const tempDir = tempDirs('forkline-ahead-');
 
 /** Quick calls before the test's own, so the child counts as quick and is sent calls ahead. */
 const WARM_UP = 200;
@@ -25,7 +25,7 @@ const WARM_UP = 200;
 test.each(['crashes (process.exit)', 'breaches its wallTime limit'])(
   'a call cancelled while it waits in a child never runs, when the call before it %s',
   async (how) => {
-    const marker = join(mkdtempSync(join(tmpdir(), 'forkline-ahead-')), 'ran');
+    const marker = join(tempDir(), 'ran');
     const scheduler = Scheduler.withProcesses(1, { killGracePeriod: 200 });
     const spin = scheduler.task(spinThenExit.spinThenExit, { plugins: [new Limits({ wallTime: 300 })] });
     const touch = scheduler.task(sideEffect.touch);

@@ -4,20 +4,20 @@
  * ProtocolError and replaces the child; the host never throws, and the run never hangs. A forged
  * `exiting` proves nothing: the call it came from is not run again.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Comm, ProtocolError, Scheduler, WorkerCrashedError } from 'forkline';
 import type * as Forged from '../fixtures/forged-frames.ts';
 import type * as Math from '../fixtures/math.ts';
-import { expectNoChildren, fixtureModule } from '../helpers.js';
+import { expectNoChildren, fixtureModule, tempDirs } from '../helpers.js';
 
 const forged = fixtureModule<typeof Forged>('forged-frames.ts');
 const math = fixtureModule<typeof Math>('math.ts');
 
 afterEach(expectNoChildren);
+const tempDir = tempDirs('forkline-forged-');
 
-const logFile = () => join(mkdtempSync(join(tmpdir(), 'forkline-forged-')), 'runs.log');
+const logFile = () => join(tempDir(), 'runs.log');
 
 const violations: [Forged.ForgedFrame, RegExp][] = [
   ['null-envelope', /an envelope is null, not an object/],

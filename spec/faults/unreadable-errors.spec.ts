@@ -4,18 +4,18 @@
  * step threw, the child died announcing an exit with no call running, and the pool ran the call
  * again, for ever.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Scheduler } from 'forkline';
 import type * as Unreadable from '../fixtures/throw-unreadable.ts';
 import type * as Math from '../fixtures/math.ts';
-import { expectNoChildren, fixtureModule } from '../helpers.js';
+import { expectNoChildren, fixtureModule, tempDirs } from '../helpers.js';
 
 const unreadable = fixtureModule<typeof Unreadable>('throw-unreadable.ts');
 const math = fixtureModule<typeof Math>('math.ts');
 
 afterEach(expectNoChildren);
+const tempDir = tempDirs('forkline-unreadable-');
 
 const cases: [Unreadable.UnreadableKind, Record<string, unknown>][] = [
   ['getter', { name: 'Error', message: 'has a bad getter', boom: '[unreadable: reading it threw TypeError: getter exploded]' }],
@@ -29,7 +29,7 @@ const cases: [Unreadable.UnreadableKind, Record<string, unknown>][] = [
 
 describe.each(['advanced', 'json'] as const)('under %s serialization', (serialization) => {
   test.each(cases)('an error with an unreadable part (%s) fails its call once; the run goes on', async (kind, expected) => {
-    const log = join(mkdtempSync(join(tmpdir(), 'forkline-unreadable-')), 'runs.log');
+    const log = join(tempDir(), 'runs.log');
     const scheduler = Scheduler.withProcesses(1, { serialization });
     const thrower = scheduler.task(unreadable.throwUnreadable);
     const add = scheduler.task(math.add);
