@@ -30,6 +30,23 @@ export function milliseconds(value: unknown, option: string, min: number): numbe
   return value;
 }
 
+/** A timeout that may also be `Infinity` (never); any other value as `milliseconds` takes it. */
+export function millisecondsOrNever(value: unknown, option: string, min: number): number {
+  if (value === Infinity) return Infinity;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_TIMER_MS) {
+    throw new InvalidOptionError(option, `Infinity (never) or an integer number of milliseconds from ${min} to ${MAX_TIMER_MS} (2^31-1)`, value);
+  }
+  return value;
+}
+
+/** An integer in [min, max]. */
+export function boundedInteger(value: unknown, option: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidOptionError(option, `an integer from ${min} to ${max}`, value);
+  }
+  return value;
+}
+
 export function boolean(value: unknown, option: string): boolean {
   if (typeof value !== 'boolean') throw new InvalidOptionError(option, 'a boolean', value);
   return value;

@@ -3,7 +3,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
-import { boolean, checkOptions, integer, milliseconds, stringArray } from '../options.js';
+import { boolean, boundedInteger, checkOptions, integer, milliseconds, millisecondsOrNever, stringArray } from '../options.js';
 import type { ErrorClass } from '../wire/error-codec.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, type Serialization, type WireFormat } from '../wire/serializable.js';
 import { checkExceptionPolicy } from './policy.js';
@@ -36,18 +36,18 @@ export interface ProcessSchedulerOptions extends SchedulerOptions {
   readonly cwd?: string;
   /** Prefix every line a task prints with `[name#id] `. Default false. */
   readonly prefixOutput?: boolean;
-  /** Calls sent ahead to a busy child while its calls take under 2 ms. Default 16; 0 disables. */
+  /** Calls sent ahead to a busy child while its calls take under 2 ms. Default 16; 0 disables; at most 1024. */
   readonly prefetch?: number;
   /** Milliseconds between SIGTERM and SIGKILL, and for a cancelled call to return. Default 2000. */
   readonly killGracePeriod?: number;
   /** Replace a child after it ran this many calls (to shed leaked memory). Default: never. */
   readonly maxTasksPerWorker?: number;
-  /** Close a child idle this many milliseconds; a new one starts when work comes. Default: never. */
+  /** Close a child idle this many milliseconds; a new one starts when work comes. Default (and `Infinity`): never. */
   readonly idleTimeout?: number;
   /**
    * Milliseconds a child may take to import a task's module (the first call of it in that child);
    * past it the call fails with TaskLoadError (reason 'load-timeout') and the child is replaced.
-   * Default 60000.
+   * Default 60000; `Infinity`: no bound.
    */
   readonly loadTimeout?: number;
 }
@@ -67,6 +67,12 @@ export interface ProcessSettings extends WireFormat {
 }
 
 const COMMON_OPTIONS = ['serialization', 'errorClasses', 'maxPayloadBytes'] as const;
+/**
+ * Calls one child may hold ahead: more saves no round trip (a frame of 16 already carries them)
+ * and only keeps calls from the other children, and from the line's cancel.
+ */
+const MAX_PREFETCH = 1024;
+
 const PROCESS_OPTIONS = [...COMMON_OPTIONS, 'execArgv', 'env', 'cwd', 'prefixOutput', 'prefetch', 'killGracePeriod', 'maxTasksPerWorker', 'idleTimeout', 'loadTimeout'] as const;
 const RUN_OPTIONS = ['timeout', 'endOnEmpty', 'wait', 'drain', 'signals', 'onException', 'onCancelled'] as const;
 const START_OPTIONS = ['signals'] as const;
@@ -84,11 +90,11 @@ export function processSettings(maxWorkers: unknown, options: ProcessSchedulerOp
     env: options.env,
     cwd: options.cwd,
     prefixOutput: boolean(options.prefixOutput ?? false, 'prefixOutput'),
-    prefetch: integer(options.prefetch ?? 16, 'prefetch', 0),
+    prefetch: boundedInteger(options.prefetch ?? 16, 'prefetch', 0, MAX_PREFETCH),
     killGracePeriod: milliseconds(options.killGracePeriod ?? 2000, 'killGracePeriod', 0),
     maxTasksPerWorker: options.maxTasksPerWorker === undefined ? Infinity : integer(options.maxTasksPerWorker, 'maxTasksPerWorker', 1),
-    idleTimeout: options.idleTimeout === undefined ? Infinity : milliseconds(options.idleTimeout, 'idleTimeout', 1),
-    loadTimeout: milliseconds(options.loadTimeout ?? DEFAULT_LOAD_TIMEOUT, 'loadTimeout', 1),
+    idleTimeout: millisecondsOrNever(options.idleTimeout ?? Infinity, 'idleTimeout', 1),
+    loadTimeout: millisecondsOrNever(options.loadTimeout ?? DEFAULT_LOAD_TIMEOUT, 'loadTimeout', 1),
   };
 }
 

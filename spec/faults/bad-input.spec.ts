@@ -77,12 +77,12 @@ test('payloads over maxPayloadBytes are refused at submit, at comm.send in the c
 
 test('wrong options get InvalidOptionError with the expected and the actual value', () => {
   const cases: [() => unknown, string][] = [
-    [() => Scheduler.withProcesses(1, { prefetch: -1 }), 'Expected `prefetch` to be an integer >= 0, got `-1` (number).'],
+    [() => Scheduler.withProcesses(1, { prefetch: -1 }), 'Expected `prefetch` to be an integer from 0 to 1024, got `-1` (number).'],
     [() => Scheduler.withProcesses(1, { serialization: 'xml' as never }), "Expected `serialization` to be 'json' or 'advanced', got `\"xml\"` (string)."],
     [() => Scheduler.withProcesses(1, { execArgv: '--inspect' as never }), 'Expected `execArgv` to be an array of strings, got `"--inspect"` (string).'],
     [() => Scheduler.withProcesses(1, { killGracePeriod: 'soon' as never }), 'Expected `killGracePeriod` to be an integer number of milliseconds from 0 to 2147483647 (2^31-1), got `"soon"` (string).'],
     [() => Scheduler.withProcesses(1, { maxTasksPerWorker: 0 }), 'Expected `maxTasksPerWorker` to be an integer >= 1, got `0` (number).'],
-    [() => Scheduler.withProcesses(1, { idleTimeout: -5 }), 'Expected `idleTimeout` to be an integer number of milliseconds from 1 to 2147483647 (2^31-1), got `-5` (number).'],
+    [() => Scheduler.withProcesses(1, { idleTimeout: -5 }), 'Expected `idleTimeout` to be Infinity (never) or an integer number of milliseconds from 1 to 2147483647 (2^31-1), got `-5` (number).'],
     [() => Scheduler.withProcesses(1, { maxPayloadBytes: 0 }), 'Expected `maxPayloadBytes` to be a number of bytes > 0, got `0` (number).'],
     [() => Scheduler.withProcesses(1.5), 'Expected `maxWorkers` to be an integer from 1 to 1024, got `1.5` (number).'],
     [() => new Limiter({ maxCalls: 0 }), 'Expected `maxCalls` to be an integer >= 1, got `0` (number).'],

@@ -24,6 +24,21 @@ describe('timer values over 2^31-1 ms, which Node fires after 1 ms', () => {
     expect(make).toThrow(new RegExp(`^Expected \`${option}\` to be .*2147483647 \\(2\\^31-1\\), got \`3000000000\` \\(number\\)\\.$`));
   });
 
+  test.each(['idleTimeout', 'loadTimeout'] as const)('%s: Infinity means never, as it does by default', async (option) => {
+    const scheduler = Scheduler.withProcesses(1, { [option]: Infinity });
+    const add = scheduler.task(math.add);
+    const results: number[] = [];
+    add.on('result', (_future, value) => void results.push(value));
+    scheduler.on('start', () => void add.submit(1, 2));
+    await scheduler.run({ timeout: 15_000 });
+    expect(results).toEqual([3]);
+  });
+
+  test('prefetch over 1024 is refused with InvalidOptionError', () => {
+    expect(() => Scheduler.withProcesses(1, { prefetch: 1e9 })).toThrow('Expected `prefetch` to be an integer from 0 to 1024, got `1000000000` (number).');
+    expect(() => Scheduler.withProcesses(1, { prefetch: 1024 })).not.toThrow();
+  });
+
   test('callLater(3e9) is refused, and nothing fires', async () => {
     const scheduler = Scheduler.withSequential();
     let fired = 0;
