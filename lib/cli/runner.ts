@@ -13,7 +13,7 @@ import { QueueMonitor } from './monitor.js';
 import { describeError, ResultsWriter, type ResultRecord } from './results.js';
 import { checkSameCall, readFinished } from './resume.js';
 import { backoff, shouldRetry, sleep, type RetryPolicy } from './retries.js';
-import { onInterrupt } from './signals.js';
+import { again, onInterrupt } from './signals.js';
 import { formatSummary, SummaryBuilder, type Summary } from './summary.js';
 import { UsageError } from './usage.js';
 
@@ -89,18 +89,21 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
     display.note(`resuming ${settings.out}: ${finished.succeeded.size} lines done before are skipped, ${finished.failed} that failed run again`);
   }
 
-  const interrupts = onInterrupt((count) => {
+  const interrupts = onInterrupt((count, signal) => {
     if (count === 1) {
       stopping.abort();
       queue.clear();
-      session.cancelWaiting('forkline run was interrupted (Ctrl-C)');
       const { running } = session.counts();
-      display.note(`Stopping: no new calls; waiting for ${running} running call${running === 1 ? '' : 's'} to finish. Ctrl-C again to kill them.`);
+      // Calls not started are cancelled at once; the running ones finish and are written.
+      session.stop();
+      display.note(`Stopping: no new calls; waiting for ${running} running call${running === 1 ? '' : 's'} to finish. ${again(signal)} to kill them.`);
     } else if (count === 2) {
-      const killed = session.cancelAll('forkline run was interrupted twice (Ctrl-C)');
-      display.note(`Killing ${killed} running call${killed === 1 ? '' : 's'}; they are not written and --resume runs them again.`);
+      const { running } = session.counts();
+      // A second stop kills the running calls now (no grace: what they do meanwhile is not written).
+      session.stop();
+      display.note(`Killing ${running} running call${running === 1 ? '' : 's'}; they are not written and --resume runs them again.`);
     } else {
-      process.exit(EXIT.INTERRUPTED);
+      process.exit(interrupts.exitCode);
     }
   });
 
@@ -118,7 +121,7 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
         fatal = outcome.error;
         stopping.abort();
         queue.clear();
-        session.cancelWaiting('the task could not be loaded');
+        session.stop();
       }
       write({
         line: record.line,
@@ -189,6 +192,7 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
   const final: Summary = summary.build({
     task: `${settings.module.split('/').pop() ?? settings.module}#${settings.exportName}`,
     wallMs: performance.now() - startedAt,
+    callsWallMs: session.callsPhaseMs(),
     cpuMs: { children: session.childCpuMs(), host: (hostCpu.user + hostCpu.system) / 1000 },
     interrupted: interrupts.count > 0,
     results: shown(settings.out),
@@ -203,6 +207,6 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
   }
   if (inputError !== undefined) io.stderr.write(`forkline run: reading ${settings.input} failed: ${(inputError as Error).message}\n`);
   if (fatal !== undefined) io.stderr.write(`forkline run: stopped, the task cannot run: ${(fatal as Error).message}\n`);
-  if (interrupts.count > 0) return EXIT.INTERRUPTED;
+  if (interrupts.count > 0) return interrupts.exitCode;
   return final.failed > 0 || final.notRun > 0 || inputError !== undefined ? EXIT.FAILED : EXIT.OK;
 }
