@@ -40,6 +40,9 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
   const finished = settings.resume ? await readFinished(settings.out) : { succeeded: new Map<number, string>(), failed: 0, unreadable: 0 };
   const estimate = await estimateRecords(settings.input, settings.format);
   const results = new ResultsWriter(settings.out);
+  if (results.tornBytes > 0) {
+    io.stderr.write(`forkline run: ${shown(settings.out)} ended in a torn line (${results.tornBytes} bytes, cut off mid-write): removed; its call runs again\n`);
+  }
   const summary = new SummaryBuilder();
   const policy: RetryPolicy = { retries: settings.retries, delay: settings.retryDelay };
   const stopping = new AbortController();
