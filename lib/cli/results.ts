@@ -13,6 +13,8 @@ import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync,
 
 /** How a call ended, as written. */
 export interface ResultRecord {
+  /** The task that ran it, `module#export` with the module relative to the results file: --resume checks it. */
+  readonly task: string;
   /** The input line (JSONL, CSV) or array element (JSON) the call came from, 1-based. */
   readonly line: number;
   readonly args: readonly unknown[] | undefined;

@@ -3,13 +3,14 @@
  * --rate, rate-limited) p-queue, writes each result as it finishes, retries what a retry may
  * cure, and ends with a summary and an exit code.
  */
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import type { RunSettings } from './args.js';
 import { ExecutorSession } from './executor-session.js';
 import { estimateRecords, readInput, type InputRecord } from './input.js';
 import { QueueMonitor } from './monitor.js';
+import { lockOut } from './out-lock.js';
 import { describeError, ResultsWriter, type ResultRecord } from './results.js';
 import { checkSameCall, readFinished } from './resume.js';
 import { backoff, shouldRetry, sleep, type RetryPolicy } from './retries.js';
@@ -31,13 +32,38 @@ function shown(path: string): string {
   return near.startsWith('..') ? path : near;
 }
 
+/** A path with its symlinks resolved, as far as it exists. */
+function real(path: string): string {
+  return existsSync(path) ? realpathSync(path) : resolve(realpathSync(dirname(path)), path.split('/').pop() ?? '');
+}
+
 export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<number> {
   if (!existsSync(settings.module)) throw new UsageError(`the task module ${settings.module} does not exist (paths are relative to the current directory)`);
   if (settings.input !== '-' && !existsSync(settings.input)) throw new UsageError(`the input ${settings.input} does not exist`);
+  if (settings.input !== '-' && existsSync(dirname(settings.out)) && real(settings.input) === real(settings.out)) {
+    throw new UsageError(`--input and --out are the same file (${shown(settings.out)}): the results would overwrite the input. Choose another --out`);
+  }
   if (existsSync(settings.out) && !settings.resume) {
     throw new UsageError(`${settings.out} exists: add --resume to run only what it lacks or failed, or choose another --out`);
   }
-  const finished = settings.resume ? await readFinished(settings.out) : { succeeded: new Map<number, string>(), failed: 0, unreadable: 0 };
+  const lock = lockOut(settings.out, shown(settings.out));
+  try {
+    return await runLocked(settings, io);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(settings: RunSettings, io: RunnerIO): Promise<number> {
+  // The task as each record names it: its module relative to the results file, and its export.
+  const taskId = `${relative(dirname(settings.out), settings.module) || settings.module}#${settings.exportName}`;
+  const finished = settings.resume ? await readFinished(settings.out) : { succeeded: new Map<number, string>(), failed: 0, unreadable: 0, tasks: new Set<string>() };
+  const other = [...finished.tasks].find((task) => task !== taskId);
+  if (other !== undefined) {
+    throw new UsageError(
+      `--resume: ${shown(settings.out)} holds results of the task ${other}, not ${taskId}. Resume with the task that wrote it, or write to a new --out`,
+    );
+  }
   const estimate = await estimateRecords(settings.input, settings.format);
   const results = new ResultsWriter(settings.out);
   if (results.tornBytes > 0) {
@@ -139,8 +165,8 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
       return;
     }
   };
-  const write = (record: ResultRecord) => {
-    results.write(record);
+  const write = (record: Omit<ResultRecord, 'task'>) => {
+    results.write({ task: taskId, ...record });
     summary.add(record);
   };
 

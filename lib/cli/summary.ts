@@ -45,7 +45,7 @@ export class SummaryBuilder {
   readonly #slowest: { line: number; durationMs: number }[] = [];
   readonly #errors = new Map<string, { class: string; count: number; line: number; message: string }>();
 
-  add(record: ResultRecord): void {
+  add(record: Omit<ResultRecord, 'task'>): void {
     if (record.ok) this.succeeded++;
     else this.failed++;
     this.retries += Math.max(0, record.attempts - 1);
