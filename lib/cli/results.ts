@@ -20,7 +20,7 @@ export interface ResultRecord {
   readonly args: readonly unknown[] | undefined;
   readonly ok: boolean;
   readonly result?: unknown;
-  readonly error?: { readonly class: string; readonly code?: string; readonly message: string };
+  readonly error?: { readonly class: string; readonly code?: string; readonly message: string; readonly fields?: Readonly<Record<string, unknown>> };
   readonly attempts: number;
   /** Wall time of the last attempt, from when it started in its child. */
   readonly durationMs: number;
@@ -116,11 +116,23 @@ function cutTornTail(fd: number): number {
   return size;
 }
 
-/** An error as the results file shows it: class, code, message. */
-export function describeError(error: unknown): { class: string; code?: string; message: string } {
+/** An error as the results file shows it: class, code, message, and a thrown object's fields. */
+export function describeError(error: unknown): { class: string; code?: string; message: string; fields?: Record<string, unknown> } {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return { class: error.name, ...(typeof code === 'string' ? { code } : {}), message: error.message };
+  }
+  if (typeof error === 'object' && error !== null) {
+    // `throw { reason, code }`: keep what it said. The wire brought it as plain JSON data.
+    const fields = { ...(error as Record<string, unknown>) };
+    const { code, message } = fields;
+    let text: string;
+    try {
+      text = typeof message === 'string' ? message : JSON.stringify(fields);
+    } catch {
+      text = '(an object JSON cannot show: a cycle or a BigInt)';
+    }
+    return { class: 'Object', ...(typeof code === 'string' ? { code } : {}), message: `a non-Error object was thrown: ${text}`, fields };
   }
   return { class: typeof error, message: String(error) };
 }
