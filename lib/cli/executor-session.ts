@@ -28,6 +28,8 @@ export interface SessionOptions {
   /** Pass `{ comm }` as the task's last argument. */
   readonly comm: boolean;
   readonly killGracePeriod: number;
+  /** Where the children's stdout goes: the host's stderr when its stdout is data (--json) or a live display runs. */
+  readonly childStdout: 'stdout' | 'stderr';
 }
 
 /** How one attempt of a call ended. */
@@ -72,7 +74,11 @@ export class ExecutorSession {
 
   private constructor(options: SessionOptions) {
     // JSON both ways: inputs are JSON, results are written as JSON, and it is the faster format.
-    this.#scheduler = Scheduler.withProcesses(options.workers, { serialization: 'json', killGracePeriod: options.killGracePeriod });
+    this.#scheduler = Scheduler.withProcesses(options.workers, {
+      serialization: 'json',
+      killGracePeriod: options.killGracePeriod,
+      stdout: options.childStdout,
+    });
     const plugins: AnyPlugin[] = [CALL_STARTS];
     if (options.comm) plugins.push(Comm.Plugin());
     const { wallTime, cpuTime, memory } = options;

@@ -75,7 +75,9 @@ async function runLocked(settings: RunSettings, io: RunnerIO): Promise<number> {
   const isStopping = () => stopping.signal.aborted;
   let fatal: unknown;
 
-  const session = ExecutorSession.open(settings);
+  // A task's console.log must not land in the JSON lines on stdout, nor under a live frame.
+  const live = settings.progress !== 'off' && io.stderr.isTTY;
+  const session = ExecutorSession.open({ ...settings, childStdout: settings.json || live ? 'stderr' : 'stdout' });
   const title = `forkline run ${settings.exportName}`;
   const display = session.progress({
     mode: settings.progress === 'off' ? 'none' : 'auto',

@@ -23,6 +23,8 @@ export interface ChildWorkerOptions extends WireFormat {
   readonly env: Readonly<Record<string, string | undefined>> | undefined;
   readonly cwd: string | undefined;
   readonly prefixOutput: boolean;
+  /** The host's stream the children's stdout is (fd 1 or fd 2, inherited). */
+  readonly stdout: 'stdout' | 'stderr';
   /** Milliseconds between SIGTERM and SIGKILL. */
   readonly killGracePeriod: number;
 }
@@ -49,7 +51,7 @@ export function childWorkerFactory(options: ChildWorkerOptions): WorkerFactory {
 
 function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, listener: WorkerListener): WorkerHandle {
   const subprocess = execa(process.execPath, [...sourceMapFlag(options.execArgv), ...options.execArgv, CHILD_ENTRY], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', options.stdout === 'stderr' ? 2 : 'inherit', 'inherit', 'ipc'],
     serialization: options.serialization,
     env: {
       ...options.env,
