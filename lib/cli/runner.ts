@@ -43,6 +43,11 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
   if (settings.input !== '-' && existsSync(dirname(settings.out)) && real(settings.input) === real(settings.out)) {
     throw new UsageError(`--input and --out are the same file (${shown(settings.out)}): the results would overwrite the input. Choose another --out`);
   }
+  if (!existsSync(dirname(settings.out))) throw new UsageError(`the directory of --out ${shown(settings.out)} does not exist: create it, or choose another --out`);
+  if (settings.monitorExplicit && settings.monitor !== undefined && !settings.resume) {
+    const taken = ['.csv', '.svg'].map((ext) => `${settings.monitor}${ext}`).find((path) => existsSync(path));
+    if (taken) throw new UsageError(`--monitor would overwrite ${shown(taken)}: choose another --monitor name, or remove it`);
+  }
   if (existsSync(settings.out) && !settings.resume) {
     throw new UsageError(`${settings.out} exists: add --resume to run only what it lacks or failed, or choose another --out`);
   }
@@ -229,13 +234,14 @@ async function runLocked(settings: RunSettings, io: RunnerIO): Promise<number> {
     results: shown(settings.out),
     monitor: (monitor?.files ?? []).map(shown),
   });
-  if (settings.json) io.stdout.write(`${JSON.stringify({ type: 'summary', ...final })}\n`);
-  else io.stdout.write(formatSummary(final));
-  // --resume found the input changed: the command line (its --out) is what is wrong.
+  // --resume found the input changed: the command line (its --out) is what is wrong, and a
+  // summary ending in 'add --resume' would send the user round in a circle.
   if (inputError instanceof UsageError) {
     io.stderr.write(`forkline: ${inputError.message}\n`);
     return EXIT.USAGE;
   }
+  if (settings.json) io.stdout.write(`${JSON.stringify({ type: 'summary', ...final })}\n`);
+  else io.stdout.write(formatSummary(final));
   if (inputError !== undefined) io.stderr.write(`forkline run: reading ${settings.input} failed: ${(inputError as Error).message}\n`);
   if (fatal !== undefined) io.stderr.write(`forkline run: stopped, the task cannot run: ${(fatal as Error).message}\n`);
   if (interrupts.count > 0) return interrupts.exitCode;

@@ -96,7 +96,8 @@ export function formatSummary(summary: Summary): string {
   }
   if (summary.errors.length > 0) {
     lines.push('  errors:');
-    for (const group of summary.errors) lines.push(`    ${group.class} ×${group.count}, e.g. line ${group.line}: ${oneLine(group.message)}`);
+    // A TaskLoadError's message ends with its fix: never cut it off.
+    for (const group of summary.errors) lines.push(`    ${group.class} ×${group.count}, e.g. line ${group.line}: ${group.class === 'TaskLoadError' ? group.message : oneLine(group.message)}`);
   }
   lines.push(`  results: ${summary.results}`);
   if (summary.monitor.length > 0) lines.push(`  queue monitor: ${summary.monitor.join(', ')}`);
