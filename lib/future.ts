@@ -5,7 +5,7 @@
  * take it), but nothing rejects unless somebody asks: a failed task whose error is handled
  * through events never becomes an unhandled rejection.
  */
-import { inspect, type InspectOptionsStylized } from 'node:util';
+import { inspect, type InspectOptions } from 'node:util';
 import type { AnyTask } from './task.js';
 import type { SubmitCall } from './plugin.js';
 
@@ -177,7 +177,9 @@ export class Future<R = unknown, A extends readonly unknown[] = readonly unknown
   }
 
   /** `console.log(future)`: `Future { id: 3, task: 'fib', state: 'fulfilled', args: [ 30 ], value: 832040 }`. */
-  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+  // The options' type is spelled out: @types/node renamed `InspectOptionsStylized` across versions,
+  // and the published types must compile against whichever a user has.
+  [inspect.custom](depth: number, options: InspectOptions & { stylize(text: string, style: string): string }, show: typeof inspect): string {
     if (depth < 0) return options.stylize(`[Future ${this.id} ${this.#state}]`, 'special');
     const outcome = this.#outcome;
     const shown = {

@@ -1,8 +1,8 @@
 /**
  * A worker in a forked child process, started through execa.
  *
- * execa starts the child and kills it if the host exits (`cleanup`), and escalates SIGTERM to
- * SIGKILL (`forceKillAfterDelay`). Its IPC helpers stay off: they deliver at most one message per
+ * execa starts the child and escalates SIGTERM to SIGKILL (`forceKillAfterDelay`); the host's
+ * exit stops it (below). execa's IPC helpers stay off: they deliver at most one message per
  * macrotask, which would cap throughput, so frames go over the channel directly.
  */
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,28 @@ function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener)
   return deferredWorker(loading, (loaded) => spawnChild(loaded, options, listener), listener);
 }
 
+/**
+ * Children stop when the host exits. Not through execa's `cleanup`: its hook (signal-exit) also
+ * listens for signals and re-raises one it finds no other listener for, and an app's
+ * `process.once('SIGTERM', shutdown)` has removed itself by then, so the app died mid-shutdown
+ * with its children killed before its handler could close the pool. A host that dies of a
+ * signal or SIGKILL runs no 'exit' listener: its children see their channel close, and a busy one
+ * is stopped by its watchdog thread (workers/watchdog.ts).
+ */
+const running = new Set<{ kill(signal: NodeJS.Signals): boolean }>();
+const stopRunning = () => {
+  for (const child of running) child.kill('SIGTERM');
+};
+
+function stopOnHostExit(child: { kill(signal: NodeJS.Signals): boolean }, exited: Promise<unknown>): void {
+  if (running.size === 0) process.on('exit', stopRunning);
+  running.add(child);
+  void exited.finally(() => {
+    running.delete(child);
+    if (running.size === 0) process.off('exit', stopRunning);
+  });
+}
+
 /** Children follow the host's source-map setting (`--enable-source-maps`, `process.setSourceMapsEnabled`). */
 function sourceMapFlag(execArgv: readonly string[]): string[] {
   const enabled = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
@@ -60,13 +82,14 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
       FORKLINE_PREFIX_OUTPUT: options.prefixOutput ? '1' : '0',
     },
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-    cleanup: true,
+    cleanup: false,
     reject: false,
     buffer: false,
     forceKillAfterDelay: options.killGracePeriod,
   });
   const pid = subprocess.pid;
   log.pool('child %d started', pid);
+  stopOnHostExit(subprocess, subprocess);
 
   const outbox = new Outbox<HostEnvelope>((frame, done) => {
     if (!subprocess.connected) {
