@@ -9,6 +9,7 @@ import PQueue from 'p-queue';
 import type { RunSettings } from './args.js';
 import { ExecutorSession } from './executor-session.js';
 import { estimateRecords, readInput, type InputRecord } from './input.js';
+import { inCliWordsOf } from './cli-wording.js';
 import { QueueMonitor } from './monitor.js';
 import { lockOut } from './out-lock.js';
 import { describeError, ResultsWriter, type ResultRecord } from './results.js';
@@ -163,7 +164,7 @@ async function runLocked(settings: RunSettings, io: RunnerIO): Promise<number> {
         line: record.line,
         args: record.args,
         ok: outcome.state === 'fulfilled',
-        ...(outcome.state === 'fulfilled' ? { result: outcome.value } : { error: describeError(outcome.error) }),
+        ...(outcome.state === 'fulfilled' ? { result: outcome.value } : { error: inCliWordsOf(describeError(outcome.error)) }),
         attempts: attempt,
         durationMs: Math.round(outcome.durationMs * 1000) / 1000,
         ...(outcome.worker === undefined ? {} : { worker: outcome.worker }),

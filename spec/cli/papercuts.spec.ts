@@ -3,7 +3,8 @@
  * with exit code 2, and touches nothing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { BATCH_TASK, jsonl, runBin, workspace } from './helpers.js';
+import { fileURLToPath } from 'node:url';
+import { BATCH_TASK, jsonl, readResults, runBin, workspace } from './helpers.js';
 
 const task = `${BATCH_TASK}#square`;
 let space: ReturnType<typeof workspace>;
@@ -55,4 +56,20 @@ test('a task that cannot load: the summary shows its whole error, fix included',
   const line = stdout.split('\n').find((text) => text.includes('TaskLoadError'));
   expect(line).toBeDefined();
   expect(line).not.toContain('…');
+});
+
+test('errors advise flags, not library options: --wall-time, not Limits({ wallTime }); JSON, not serialization', async () => {
+  const input = space.write('configs.jsonl', jsonl(1, () => ({ sleep: 5000 })));
+  const limited = await runBin(['run', task, '-i', input, '-o', 'limited.jsonl', '-w', '1', '--wall-time', '200ms'], { cwd: space.dir });
+  expect(limited.code).toBe(1);
+  const [breach] = readResults(space.path('limited.jsonl'));
+  expect((breach!.error as { message: string }).message).toContain('Raise --wall-time');
+  expect(limited.stdout).not.toContain('Limits(');
+  const bigint = `${fileURLToPath(new URL('../fixtures/batch-throws.ts', import.meta.url))}#bigint`;
+  const json = await runBin(['run', bigint, '-i', space.write('one.jsonl', jsonl(1)), '-o', 'bigint.jsonl', '-w', '1'], { cwd: space.dir });
+  expect(json.code).toBe(1);
+  const [record] = readResults(space.path('bigint.jsonl'));
+  expect(record!.error).toMatchObject({ class: 'SerializationError' });
+  expect((record!.error as { message: string }).message).toContain('forkline run sends and writes JSON');
+  expect((record!.error as { message: string }).message).not.toContain("serialization: 'advanced'");
 });
