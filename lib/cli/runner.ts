@@ -3,8 +3,7 @@
  * --rate, rate-limited) p-queue, writes each result as it finishes, retries what a retry may
  * cure, and ends with a summary and an exit code.
  */
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, relative } from 'node:path';
 import PQueue from 'p-queue';
 import type { RunSettings } from './args.js';
 import { ExecutorSession } from './executor-session.js';
@@ -12,6 +11,7 @@ import { estimateRecords, readInput, type InputRecord } from './input.js';
 import { inCliWordsOf } from './cli-wording.js';
 import { QueueMonitor } from './monitor.js';
 import { lockOut } from './out-lock.js';
+import { checkPaths, shown } from './preflight.js';
 import { describeError, ResultsWriter, type ResultRecord } from './results.js';
 import { checkSameCall, readFinished } from './resume.js';
 import { backoff, shouldRetry, sleep, type RetryPolicy } from './retries.js';
@@ -27,31 +27,8 @@ export interface RunnerIO {
   readonly stderr: NodeJS.WriteStream;
 }
 
-/** A path as the user would type it: relative to the current directory when inside it. */
-function shown(path: string): string {
-  const near = relative(process.cwd(), path);
-  return near.startsWith('..') ? path : near;
-}
-
-/** A path with its symlinks resolved, as far as it exists. */
-function real(path: string): string {
-  return existsSync(path) ? realpathSync(path) : resolve(realpathSync(dirname(path)), path.split('/').pop() ?? '');
-}
-
 export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<number> {
-  if (!existsSync(settings.module)) throw new UsageError(`the task module ${settings.module} does not exist (paths are relative to the current directory)`);
-  if (settings.input !== '-' && !existsSync(settings.input)) throw new UsageError(`the input ${settings.input} does not exist`);
-  if (settings.input !== '-' && existsSync(dirname(settings.out)) && real(settings.input) === real(settings.out)) {
-    throw new UsageError(`--input and --out are the same file (${shown(settings.out)}): the results would overwrite the input. Choose another --out`);
-  }
-  if (!existsSync(dirname(settings.out))) throw new UsageError(`the directory of --out ${shown(settings.out)} does not exist: create it, or choose another --out`);
-  if (settings.monitorExplicit && settings.monitor !== undefined && !settings.resume) {
-    const taken = ['.csv', '.svg'].map((ext) => `${settings.monitor}${ext}`).find((path) => existsSync(path));
-    if (taken) throw new UsageError(`--monitor would overwrite ${shown(taken)}: choose another --monitor name, or remove it`);
-  }
-  if (existsSync(settings.out) && !settings.resume) {
-    throw new UsageError(`${settings.out} exists: add --resume to run only what it lacks or failed, or choose another --out`);
-  }
+  checkPaths(settings);
   const lock = lockOut(settings.out, shown(settings.out));
   try {
     return await runLocked(settings, io);
