@@ -5,6 +5,7 @@
 import { isFrame, type ChildEnvelope, type Frame, type HostEnvelope } from '../lib/wire/protocol.js';
 import { Outbox } from '../lib/wire/outbox.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, type WireFormat } from '../lib/wire/serializable.js';
+import { dropOutputToClosedPipes } from './closed-output.js';
 import { exitAfterOutput } from './exit.js';
 import { defaultInjectors } from './injectors.js';
 import { prefixLines } from './output.js';
@@ -90,4 +91,5 @@ watchHost();
 // means is the host's to decide (forkline run lets running calls finish); a host that dies of it
 // takes its children with it through the watchdog.
 process.on('SIGINT', () => undefined);
+dropOutputToClosedPipes(process.stdout, process.stderr);
 outbox.push({ t: 'ready', pid: process.pid });

@@ -153,7 +153,7 @@ export class Runtime {
         if (!this.#draining) void this.#drain();
         return;
       case 'cancel':
-        this.#cancel(envelope.id, envelope.reason);
+        this.#cancel(envelope.id, envelope.reason, envelope.ifQueued === true);
         return;
       case 'comm':
         this.#comms.get(envelope.comm)?.receive(envelope);
@@ -163,10 +163,10 @@ export class Runtime {
     }
   }
 
-  #cancel(id: number, reason: string): void {
+  #cancel(id: number, reason: string, ifQueued: boolean): void {
     const active = this.#active;
     if (active?.envelope.id === id) {
-      (active.abort ??= new AbortController()).abort(reason);
+      if (!ifQueued) (active.abort ??= new AbortController()).abort(reason);
       return;
     }
     const index = this.#queue.findIndex((run, at) => at >= this.#head && run.id === id);

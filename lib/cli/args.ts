@@ -37,6 +37,8 @@ export interface RunSettings {
   readonly progressInterval: number | undefined;
   /** Where the queue monitor's CSV and SVG go (without extension), or undefined for none. */
   readonly monitor: string | undefined;
+  /** --monitor was given: its files must not overwrite others unless --resume. */
+  readonly monitorExplicit: boolean;
   readonly comm: boolean;
   readonly killGracePeriod: number;
 }
@@ -104,6 +106,7 @@ export function parseRunArgs(argv: readonly string[], cwd: string): RunSettings 
     progress: values['no-progress'] || values.json ? 'off' : 'auto',
     progressInterval: optional(values['progress-interval'], (value) => milliseconds(value, '--progress-interval')),
     monitor: values['no-monitor'] ? undefined : values.monitor === undefined ? siblingName(resolvePath(values.out ?? 'results.jsonl', cwd)) : resolvePath(values.monitor, cwd).replace(/\.(csv|svg)$/, ''),
+    monitorExplicit: values.monitor !== undefined,
     comm: !values['no-comm'],
     killGracePeriod: values['kill-grace'] === undefined ? 2000 : milliseconds(values['kill-grace'], '--kill-grace'),
   };
@@ -151,9 +154,13 @@ const TIME_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_
 
 /** `500`, `500ms`, `30s`, `5m`, `1h` → milliseconds. */
 export function milliseconds(value: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|min|h)?$/.exec(value.trim());
+  // A unit is required: `--wall-time 30` meant 30 s as often as 30 ms.
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|min|h)$/.exec(value.trim());
   const amount = Number(match?.[1]);
-  if (!match || !(amount > 0)) throw new UsageError(`expected ${flag} to be a duration > 0 like 500ms, 30s, 5m or 1h (a bare number is ms), got ${JSON.stringify(value)}`);
+  if (!match || !(amount > 0)) {
+    const hint = /^\d+(\.\d+)?$/.test(value.trim()) ? ' (a number needs its unit: ms, s, m, min or h)' : '';
+    throw new UsageError(`expected ${flag} to be a duration > 0 like 500ms, 30s, 5m or 1h${hint}, got ${JSON.stringify(value)}`);
+  }
   return amount * (TIME_UNITS[match[2] ?? 'ms'] ?? 1);
 }
 

@@ -1,10 +1,10 @@
 /**
- * The one place `forkline run` touches the scheduler: it starts a long run, submits calls and
- * awaits each one, cancels, reads what the pool is doing, and stops.
+ * The one place `forkline run` touches the scheduler, through its public long-lived API: it
+ * opens a pool with `start()`, submits calls and awaits each future, stops with `stop()` (calls
+ * not started are cancelled at once; a second stop kills the running ones), and ends with
+ * `close()`.
  *
- * Everything else in lib/cli/ speaks to this small interface, so a change of the scheduler's
- * public API (a long-lived mode with start()/close(), promise-returning calls) changes this file
- * only.
+ * Everything else in lib/cli/ speaks to this small interface.
  */
 import { Comm } from '../comm/index.js';
 import type { Future } from '../future.js';
@@ -28,6 +28,8 @@ export interface SessionOptions {
   /** Pass `{ comm }` as the task's last argument. */
   readonly comm: boolean;
   readonly killGracePeriod: number;
+  /** Where the children's stdout goes: the host's stderr when its stdout is data (--json) or a live display runs. */
+  readonly childStdout: 'stdout' | 'stderr';
 }
 
 /** How one attempt of a call ended. */
@@ -43,26 +45,41 @@ export interface Attempt {
 interface Started {
   readonly pid: number | undefined;
   readonly at: number;
+  /** When it settled, read in the settle event (the awaiter resumes later under load). */
+  ended?: number;
 }
+
+/**
+ * A plugin that does nothing but give the task's calls a link, so the pool reports when each
+ * starts in its child (one small envelope per call), even with --no-comm and no limits.
+ */
+const CALL_STARTS: AnyPlugin = { name: 'call starts' };
 
 export class ExecutorSession {
   readonly #scheduler: Scheduler;
   readonly #task: AnyTask;
-  readonly #run: Promise<ExitState>;
   readonly #started = new Map<Future, Started>();
   /** Input line label and attempt of each call in flight (a Map: WeakMap lookups cost more). */
   readonly #calls = new Map<Future, { readonly label: string; readonly attempt: number }>();
+  /** How the pool is being stopped, once stop() was called. */
+  #shutdown: { readonly drain?: false; readonly wait?: false } | undefined;
   #submitting: { readonly label: string; readonly attempt: number } | undefined;
   #firstStarted: (() => void) | undefined;
   /** Resolves once the first call has started in a child, or settled without (the pool is up). */
   readonly firstStart = new Promise<void>((resolve) => (this.#firstStarted = resolve));
+  #firstStartAt: number | undefined;
+  #lastSettleAt: number | undefined;
   /** Every child pid that ran a call, with the most CPU time (ms) read off it. */
   readonly #cpu = new Map<number, number>();
 
   private constructor(options: SessionOptions) {
     // JSON both ways: inputs are JSON, results are written as JSON, and it is the faster format.
-    this.#scheduler = Scheduler.withProcesses(options.workers, { serialization: 'json', killGracePeriod: options.killGracePeriod });
-    const plugins: AnyPlugin[] = [];
+    this.#scheduler = Scheduler.withProcesses(options.workers, {
+      serialization: 'json',
+      killGracePeriod: options.killGracePeriod,
+      stdout: options.childStdout,
+    });
+    const plugins: AnyPlugin[] = [CALL_STARTS];
     if (options.comm) plugins.push(Comm.Plugin());
     const { wallTime, cpuTime, memory } = options;
     if (wallTime !== undefined || cpuTime !== undefined || memory !== undefined) {
@@ -73,17 +90,27 @@ export class ExecutorSession {
     this.#task.on(
       'submitted',
       (future: Future) => futureLink(future)?.onStarted((pid) => {
-        this.#started.set(future, { pid, at: performance.now() });
+        const at = performance.now();
+        this.#started.set(future, { pid, at });
+        this.#firstStartAt ??= at;
         this.#firstStarted?.();
         if (pid !== undefined && !this.#cpu.has(pid)) this.#cpu.set(pid, 0);
       }),
       { hidden: true },
     );
-    // Errors go to whoever awaits each call (this session), never to the run's policy. The run
-    // starts synchronously: calls can be submitted as soon as this returns.
-    this.#run = this.#scheduler.run({ endOnEmpty: false, onException: 'continue', onCancelled: 'continue' });
-    // Owned by close(), which awaits it; until then a rejection must not go unhandled.
-    this.#run.catch(() => undefined);
+    // Durations end where the call settled, not where its awaiter resumed: a host busy with
+    // thousands of results resumes awaiters late, and the summed durations would overlap.
+    const settled = (future: Future) => {
+      const at = performance.now();
+      this.#lastSettleAt = at;
+      const started = this.#started.get(future);
+      if (started) started.ended = at;
+    };
+    this.#task.on('done', settled, { hidden: true });
+    this.#task.on('cancelled', settled, { hidden: true });
+    // A long-lived pool: every call's error goes to whoever awaits it (this session), never to
+    // a policy. It starts synchronously: calls can be submitted as soon as this returns.
+    this.#scheduler.start();
   }
 
   /** Starts the children's run; calls can be made at once (they queue until a child is up). */
@@ -101,9 +128,17 @@ export class ExecutorSession {
     // The display asks for the label during submit(), in 'future-submitted': have it ready.
     const submitting = { label, attempt };
     this.#submitting = submitting;
-    const future = (this.#task.submit as (...values: unknown[]) => Future)(...args);
+    let future: Future | undefined;
+    try {
+      future = (this.#task.submit as (...values: unknown[]) => Future | undefined)(...args);
+    } catch (error) {
+      // Stopped between the decision to submit and the submit: the call never ran.
+      return { state: 'cancelled', error, durationMs: 0, worker: undefined };
+    } finally {
+      this.#submitting = undefined;
+    }
+    if (future === undefined) return { state: 'rejected', error: new Error('a plugin vetoed the call'), durationMs: 0, worker: undefined };
     this.#calls.set(future, submitting);
-    this.#submitting = undefined;
     try {
       const value = await future;
       return this.#attempt(future, 'fulfilled', value, undefined);
@@ -116,6 +151,11 @@ export class ExecutorSession {
     }
   }
 
+  /** The calls phase: from the first call's start in a child to the last settle (0 if none ran). */
+  callsPhaseMs(): number {
+    return this.#firstStartAt === undefined || this.#lastSettleAt === undefined ? 0 : Math.max(0, this.#lastSettleAt - this.#firstStartAt);
+  }
+
   /** Calls submitted and not finished: waiting for a child, and running in one. */
   counts(): { queued: number; running: number } {
     let running = 0;
@@ -124,18 +164,16 @@ export class ExecutorSession {
     return { queued: futures.length - running, running };
   }
 
-  /** Drops calls not yet started in a child (they settle as cancelled); returns how many. */
-  cancelWaiting(reason: string): number {
-    let cancelled = 0;
-    for (const future of this.#task.futures) if (!this.#started.has(future) && future.cancel(reason)) cancelled++;
-    return cancelled;
-  }
-
-  /** Cancels every call: running ones have their children stopped. Returns how many. */
-  cancelAll(reason: string): number {
-    let cancelled = 0;
-    for (const future of this.#task.futures) if (future.cancel(reason)) cancelled++;
-    return cancelled;
+  /**
+   * Stops the pool. The first stop cancels the calls not started at once (they settle as
+   * cancelled) and lets the running ones finish; a second kills the running ones now.
+   *
+   * Through `close({ drain: false })`, then `close({ wait: false })`: a `start()` pool's
+   * `stop()` drains its queue, as its `close()` does by default.
+   */
+  stop(): void {
+    this.#shutdown = this.#shutdown === undefined ? { drain: false } : { wait: false };
+    void this.#scheduler.close(this.#shutdown);
   }
 
   /** A progress display of this session's run, labelling calls by their input line. */
@@ -166,10 +204,9 @@ export class ExecutorSession {
     return total;
   }
 
-  /** Stops the run once every call has settled (cancel them first to stop sooner). */
-  async close(): Promise<ExitState> {
-    this.#scheduler.stop('forkline run is done');
-    return this.#run;
+  /** Closes the pool once every call has settled (stop first to end sooner). */
+  async close(): Promise<ExitState | undefined> {
+    return this.#scheduler.close(this.#shutdown);
   }
 
   #attempt(future: Future, state: Attempt['state'], value: unknown, error: unknown): Attempt {
@@ -177,7 +214,7 @@ export class ExecutorSession {
     return {
       state,
       ...(state === 'fulfilled' ? { value } : { error }),
-      durationMs: started ? performance.now() - started.at : 0,
+      durationMs: started ? (started.ended ?? performance.now()) - started.at : 0,
       worker: started?.pid,
     };
   }

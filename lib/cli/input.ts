@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import type { InputFormat } from './args.js';
 import { csvRecords, csvValue } from './csv.js';
 
@@ -16,11 +16,33 @@ export type InputRecord =
 
 /** The records of `path` ('-' for stdin) in `format`. */
 export function readInput(path: string, format: InputFormat): AsyncGenerator<InputRecord> {
-  const stream: Readable = path === '-' ? process.stdin : createReadStream(path);
-  stream.setEncoding('utf8');
+  const source: Readable = path === '-' ? process.stdin : createReadStream(path);
+  source.setEncoding('utf8');
+  const stream = withoutBom(source);
   if (format === 'csv') return csvInput(stream);
   if (format === 'json') return jsonArrayInput(stream);
   return jsonlInput(stream);
+}
+
+/**
+ * The text without a leading UTF-8 byte order mark: Excel writes one before a CSV's header, and
+ * kept it would rename the first column ('\uFEFFn' instead of 'n').
+ */
+function withoutBom(source: Readable): Readable {
+  let first = true;
+  const out = new Transform({
+    decodeStrings: false,
+    encoding: 'utf8',
+    transform(chunk: string, _encoding, done) {
+      if (first && chunk.length > 0) {
+        first = false;
+        done(null, chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk);
+      } else done(null, chunk);
+    },
+  });
+  // pipe() does not carry errors: a failed read must end the input with its error, not hang.
+  source.on('error', (error) => out.destroy(error));
+  return source.pipe(out);
 }
 
 /** One JSON value per line: an array is the arguments, anything else the one argument. */

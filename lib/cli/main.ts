@@ -7,6 +7,13 @@ import { parseRunArgs } from './args.js';
 import { EXIT, runBatch } from './runner.js';
 import { MAIN_HELP, RUN_HELP, UsageError } from './usage.js';
 
+// `forkline run | head -1`: the reader of our stdout may go away. The batch's product is its
+// results file, so it goes on; what it would print (progress, the summary) is dropped, quietly,
+// instead of crashing the host on EPIPE with its children's calls in flight.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-v') {

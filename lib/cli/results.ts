@@ -9,16 +9,18 @@
  * (milliseconds): it runs at most once a second and at close, so a batch of tiny calls is not
  * paced by the disk.
  */
-import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 
 /** How a call ended, as written. */
 export interface ResultRecord {
+  /** The task that ran it, `module#export` with the module relative to the results file: --resume checks it. */
+  readonly task: string;
   /** The input line (JSONL, CSV) or array element (JSON) the call came from, 1-based. */
   readonly line: number;
   readonly args: readonly unknown[] | undefined;
   readonly ok: boolean;
   readonly result?: unknown;
-  readonly error?: { readonly class: string; readonly code?: string; readonly message: string };
+  readonly error?: { readonly class: string; readonly code?: string; readonly message: string; readonly fields?: Readonly<Record<string, unknown>> };
   readonly attempts: number;
   /** Wall time of the last attempt, from when it started in its child. */
   readonly durationMs: number;
@@ -40,15 +42,17 @@ export class ResultsWriter {
   #dirty = false;
   #written = 0;
 
-  /** Opens `path` for appending (creating it); a torn last line (a power cut) is ended first. */
+  /** Bytes of a torn last line cut off when the file was opened (0 if it ended with a newline). */
+  readonly tornBytes: number;
+
+  /**
+   * Opens `path` for appending (creating it). A torn last line (a crash or power cut mid-write)
+   * is cut off back to the last newline: kept, it would make the file unreadable to jq, and its
+   * call is simply run again.
+   */
   constructor(path: string) {
     this.#fd = openSync(path, 'a+');
-    const { size } = fstatSync(this.#fd);
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      readSync(this.#fd, last, 0, 1, size - 1);
-      if (last[0] !== 10) writeSync(this.#fd, '\n');
-    }
+    this.tornBytes = cutTornTail(this.#fd);
   }
 
   /** Records written so far (in this run). */
@@ -93,11 +97,42 @@ export class ResultsWriter {
   }
 }
 
-/** An error as the results file shows it: class, code, message. */
-export function describeError(error: unknown): { class: string; code?: string; message: string } {
+/** Truncates the file after its last newline; returns how many bytes went. */
+function cutTornTail(fd: number): number {
+  const { size } = fstatSync(fd);
+  const chunk = Buffer.alloc(64 * 1024);
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - chunk.length);
+    const read = readSync(fd, chunk, 0, end - start, start);
+    const newline = chunk.subarray(0, read).lastIndexOf(10);
+    if (newline !== -1) {
+      const keep = start + newline + 1;
+      if (keep < size) ftruncateSync(fd, keep);
+      return size - keep;
+    }
+    end = start;
+  }
+  if (size > 0) ftruncateSync(fd, 0);
+  return size;
+}
+
+/** An error as the results file shows it: class, code, message, and a thrown object's fields. */
+export function describeError(error: unknown): { class: string; code?: string; message: string; fields?: Record<string, unknown> } {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return { class: error.name, ...(typeof code === 'string' ? { code } : {}), message: error.message };
+  }
+  if (typeof error === 'object' && error !== null) {
+    // `throw { reason, code }`: keep what it said. The wire brought it as plain JSON data.
+    const fields = { ...(error as Record<string, unknown>) };
+    const { code, message } = fields;
+    let text: string;
+    try {
+      text = typeof message === 'string' ? message : JSON.stringify(fields);
+    } catch {
+      text = '(an object JSON cannot show: a cycle or a BigInt)';
+    }
+    return { class: 'Object', ...(typeof code === 'string' ? { code } : {}), message: `a non-Error object was thrown: ${text}`, fields };
   }
   return { class: typeof error, message: String(error) };
 }

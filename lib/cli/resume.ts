@@ -17,17 +17,20 @@ export interface Finished {
   readonly failed: number;
   /** Lines of the results file that are not records (a torn last line), ignored. */
   readonly unreadable: number;
+  /** The tasks its records name (records from before the field name none). */
+  readonly tasks: ReadonlySet<string>;
 }
 
-const NOTHING: Finished = { succeeded: new Map(), failed: 0, unreadable: 0 };
+const NOTHING: Finished = { succeeded: new Map(), failed: 0, unreadable: 0, tasks: new Set() };
 
 export async function readFinished(path: string): Promise<Finished> {
   if (!existsSync(path)) return NOTHING;
   const last = new Map<number, { ok: boolean; args: string }>();
   let unreadable = 0;
+  const tasks = new Set<string>();
   for await (const text of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
     if (text.trim() === '') continue;
-    let record: { line?: unknown; ok?: unknown; args?: unknown };
+    let record: { line?: unknown; ok?: unknown; args?: unknown; task?: unknown };
     try {
       record = JSON.parse(text) as typeof record;
     } catch {
@@ -38,6 +41,7 @@ export async function readFinished(path: string): Promise<Finished> {
       unreadable++;
       continue;
     }
+    if (typeof record.task === 'string') tasks.add(record.task);
     last.set(record.line, { ok: record.ok, args: JSON.stringify(record.args) });
   }
   const succeeded = new Map<number, string>();
@@ -46,7 +50,7 @@ export async function readFinished(path: string): Promise<Finished> {
     if (record.ok) succeeded.set(line, record.args);
     else failed++;
   }
-  return { succeeded, failed, unreadable };
+  return { succeeded, failed, unreadable, tasks };
 }
 
 /** Throws when the input's line `line` is not the call the results file finished. */

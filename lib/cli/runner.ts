@@ -3,17 +3,19 @@
  * --rate, rate-limited) p-queue, writes each result as it finishes, retries what a retry may
  * cure, and ends with a summary and an exit code.
  */
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import PQueue from 'p-queue';
 import type { RunSettings } from './args.js';
 import { ExecutorSession } from './executor-session.js';
 import { estimateRecords, readInput, type InputRecord } from './input.js';
+import { inCliWordsOf } from './cli-wording.js';
 import { QueueMonitor } from './monitor.js';
+import { lockOut } from './out-lock.js';
+import { checkPaths, shown } from './preflight.js';
 import { describeError, ResultsWriter, type ResultRecord } from './results.js';
 import { checkSameCall, readFinished } from './resume.js';
 import { backoff, shouldRetry, sleep, type RetryPolicy } from './retries.js';
-import { onInterrupt } from './signals.js';
+import { again, onInterrupt } from './signals.js';
 import { formatSummary, SummaryBuilder, type Summary } from './summary.js';
 import { UsageError } from './usage.js';
 
@@ -25,28 +27,40 @@ export interface RunnerIO {
   readonly stderr: NodeJS.WriteStream;
 }
 
-/** A path as the user would type it: relative to the current directory when inside it. */
-function shown(path: string): string {
-  const near = relative(process.cwd(), path);
-  return near.startsWith('..') ? path : near;
+export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<number> {
+  checkPaths(settings);
+  const lock = lockOut(settings.out, shown(settings.out));
+  try {
+    return await runLocked(settings, io);
+  } finally {
+    lock.release();
+  }
 }
 
-export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<number> {
-  if (!existsSync(settings.module)) throw new UsageError(`the task module ${settings.module} does not exist (paths are relative to the current directory)`);
-  if (settings.input !== '-' && !existsSync(settings.input)) throw new UsageError(`the input ${settings.input} does not exist`);
-  if (existsSync(settings.out) && !settings.resume) {
-    throw new UsageError(`${settings.out} exists: add --resume to run only what it lacks or failed, or choose another --out`);
+async function runLocked(settings: RunSettings, io: RunnerIO): Promise<number> {
+  // The task as each record names it: its module relative to the results file, and its export.
+  const taskId = `${relative(dirname(settings.out), settings.module) || settings.module}#${settings.exportName}`;
+  const finished = settings.resume ? await readFinished(settings.out) : { succeeded: new Map<number, string>(), failed: 0, unreadable: 0, tasks: new Set<string>() };
+  const other = [...finished.tasks].find((task) => task !== taskId);
+  if (other !== undefined) {
+    throw new UsageError(
+      `--resume: ${shown(settings.out)} holds results of the task ${other}, not ${taskId}. Resume with the task that wrote it, or write to a new --out`,
+    );
   }
-  const finished = settings.resume ? await readFinished(settings.out) : { succeeded: new Map<number, string>(), failed: 0, unreadable: 0 };
   const estimate = await estimateRecords(settings.input, settings.format);
   const results = new ResultsWriter(settings.out);
+  if (results.tornBytes > 0) {
+    io.stderr.write(`forkline run: ${shown(settings.out)} ended in a torn line (${results.tornBytes} bytes, cut off mid-write): removed; its call runs again\n`);
+  }
   const summary = new SummaryBuilder();
   const policy: RetryPolicy = { retries: settings.retries, delay: settings.retryDelay };
   const stopping = new AbortController();
   const isStopping = () => stopping.signal.aborted;
   let fatal: unknown;
 
-  const session = ExecutorSession.open(settings);
+  // A task's console.log must not land in the JSON lines on stdout, nor under a live frame.
+  const live = settings.progress !== 'off' && io.stderr.isTTY;
+  const session = ExecutorSession.open({ ...settings, childStdout: settings.json || live ? 'stderr' : 'stdout' });
   const title = `forkline run ${settings.exportName}`;
   const display = session.progress({
     mode: settings.progress === 'off' ? 'none' : 'auto',
@@ -89,18 +103,21 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
     display.note(`resuming ${settings.out}: ${finished.succeeded.size} lines done before are skipped, ${finished.failed} that failed run again`);
   }
 
-  const interrupts = onInterrupt((count) => {
+  const interrupts = onInterrupt((count, signal) => {
     if (count === 1) {
       stopping.abort();
       queue.clear();
-      session.cancelWaiting('forkline run was interrupted (Ctrl-C)');
       const { running } = session.counts();
-      display.note(`Stopping: no new calls; waiting for ${running} running call${running === 1 ? '' : 's'} to finish. Ctrl-C again to kill them.`);
+      // Calls not started are cancelled at once; the running ones finish and are written.
+      session.stop();
+      display.note(`Stopping: no new calls; waiting for ${running} running call${running === 1 ? '' : 's'} to finish. ${again(signal)} to kill them.`);
     } else if (count === 2) {
-      const killed = session.cancelAll('forkline run was interrupted twice (Ctrl-C)');
-      display.note(`Killing ${killed} running call${killed === 1 ? '' : 's'}; they are not written and --resume runs them again.`);
+      const { running } = session.counts();
+      // A second stop kills the running calls now (no grace: what they do meanwhile is not written).
+      session.stop();
+      display.note(`Killing ${running} running call${running === 1 ? '' : 's'}; they are not written and --resume runs them again.`);
     } else {
-      process.exit(EXIT.INTERRUPTED);
+      process.exit(interrupts.exitCode);
     }
   });
 
@@ -118,13 +135,13 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
         fatal = outcome.error;
         stopping.abort();
         queue.clear();
-        session.cancelWaiting('the task could not be loaded');
+        session.stop();
       }
       write({
         line: record.line,
         args: record.args,
         ok: outcome.state === 'fulfilled',
-        ...(outcome.state === 'fulfilled' ? { result: outcome.value } : { error: describeError(outcome.error) }),
+        ...(outcome.state === 'fulfilled' ? { result: outcome.value } : { error: inCliWordsOf(describeError(outcome.error)) }),
         attempts: attempt,
         durationMs: Math.round(outcome.durationMs * 1000) / 1000,
         ...(outcome.worker === undefined ? {} : { worker: outcome.worker }),
@@ -133,8 +150,8 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
       return;
     }
   };
-  const write = (record: ResultRecord) => {
-    results.write(record);
+  const write = (record: Omit<ResultRecord, 'task'>) => {
+    results.write({ task: taskId, ...record });
     summary.add(record);
   };
 
@@ -189,20 +206,22 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
   const final: Summary = summary.build({
     task: `${settings.module.split('/').pop() ?? settings.module}#${settings.exportName}`,
     wallMs: performance.now() - startedAt,
+    callsWallMs: session.callsPhaseMs(),
     cpuMs: { children: session.childCpuMs(), host: (hostCpu.user + hostCpu.system) / 1000 },
     interrupted: interrupts.count > 0,
     results: shown(settings.out),
     monitor: (monitor?.files ?? []).map(shown),
   });
-  if (settings.json) io.stdout.write(`${JSON.stringify({ type: 'summary', ...final })}\n`);
-  else io.stdout.write(formatSummary(final));
-  // --resume found the input changed: the command line (its --out) is what is wrong.
+  // --resume found the input changed: the command line (its --out) is what is wrong, and a
+  // summary ending in 'add --resume' would send the user round in a circle.
   if (inputError instanceof UsageError) {
     io.stderr.write(`forkline: ${inputError.message}\n`);
     return EXIT.USAGE;
   }
+  if (settings.json) io.stdout.write(`${JSON.stringify({ type: 'summary', ...final })}\n`);
+  else io.stdout.write(formatSummary(final));
   if (inputError !== undefined) io.stderr.write(`forkline run: reading ${settings.input} failed: ${(inputError as Error).message}\n`);
   if (fatal !== undefined) io.stderr.write(`forkline run: stopped, the task cannot run: ${(fatal as Error).message}\n`);
-  if (interrupts.count > 0) return EXIT.INTERRUPTED;
+  if (interrupts.count > 0) return interrupts.exitCode;
   return final.failed > 0 || final.notRun > 0 || inputError !== undefined ? EXIT.FAILED : EXIT.OK;
 }

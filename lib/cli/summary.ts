@@ -1,5 +1,5 @@
 /**
- * The end of a batch in numbers: counts, wall and CPU time, speed-up over one worker, the
+ * The end of a batch in numbers: counts, wall and CPU time, an estimated speed-up over one worker, the
  * slowest calls, and the errors grouped by class with one example each.
  */
 import { duration } from '../progress/render.js';
@@ -19,8 +19,12 @@ export interface Summary {
   readonly retries: number;
   readonly wallMs: number;
   readonly cpuMs: { readonly children: number; readonly host: number };
-  /** The calls' own wall time, added up: what one worker would have taken. */
+  /** The calls' own wall time (start in a child to settle), added up: about what one worker would take. */
   readonly callMs: number;
+  /** Wall time of the calls phase: the first call's start to the last settle (child start-up excluded). */
+  readonly callsWallMs: number;
+  /** Estimated speed-up over one worker: callMs / callsWallMs (0 when nothing ran). */
+  readonly speedUp: number;
   readonly slowest: readonly { readonly line: number; readonly durationMs: number }[];
   readonly errors: readonly { readonly class: string; readonly count: number; readonly line: number; readonly message: string }[];
   readonly interrupted: boolean;
@@ -41,7 +45,7 @@ export class SummaryBuilder {
   readonly #slowest: { line: number; durationMs: number }[] = [];
   readonly #errors = new Map<string, { class: string; count: number; line: number; message: string }>();
 
-  add(record: ResultRecord): void {
+  add(record: Omit<ResultRecord, 'task'>): void {
     if (record.ok) this.succeeded++;
     else this.failed++;
     this.retries += Math.max(0, record.attempts - 1);
@@ -59,9 +63,10 @@ export class SummaryBuilder {
     }
   }
 
-  build(rest: Pick<Summary, 'task' | 'wallMs' | 'cpuMs' | 'interrupted' | 'results' | 'monitor'>): Summary {
+  build(rest: Pick<Summary, 'task' | 'wallMs' | 'callsWallMs' | 'cpuMs' | 'interrupted' | 'results' | 'monitor'>): Summary {
     return {
       ...rest,
+      speedUp: rest.callsWallMs > 0 ? Math.round((this.callMs / rest.callsWallMs) * 100) / 100 : 0,
       succeeded: this.succeeded,
       failed: this.failed,
       skipped: this.skipped,
@@ -77,7 +82,6 @@ export class SummaryBuilder {
 /** The summary as a person reads it. */
 export function formatSummary(summary: Summary): string {
   const cpu = summary.cpuMs.children + summary.cpuMs.host;
-  const speedUp = summary.wallMs > 0 ? summary.callMs / summary.wallMs : 0;
   const lines = [
     `forkline run ${summary.task}: ${summary.interrupted ? 'interrupted' : 'finished'} in ${duration(summary.wallMs)}`,
     `  succeeded ${summary.succeeded}, failed ${summary.failed}` +
@@ -85,14 +89,15 @@ export function formatSummary(summary: Summary): string {
       (summary.notRun ? `, not run ${summary.notRun}` : '') +
       (summary.retries ? `, ${summary.retries} retr${summary.retries === 1 ? 'y' : 'ies'}` : ''),
     `  CPU time ${duration(cpu)} (children ${duration(summary.cpuMs.children)}, host ${duration(summary.cpuMs.host)}); ` +
-      `calls ${duration(summary.callMs)}, ${speedUp.toFixed(2)}× over one worker`,
+      `calls ${duration(summary.callMs)} in ${duration(summary.callsWallMs)}, about ${summary.speedUp.toFixed(2)}× over one worker (estimate: summed call times over the calls' wall time)`,
   ];
   if (summary.slowest.length > 0) {
     lines.push(`  slowest: ${summary.slowest.map((call) => `line ${call.line} ${duration(call.durationMs)}`).join(', ')}`);
   }
   if (summary.errors.length > 0) {
     lines.push('  errors:');
-    for (const group of summary.errors) lines.push(`    ${group.class} ×${group.count}, e.g. line ${group.line}: ${oneLine(group.message)}`);
+    // A TaskLoadError's message ends with its fix: never cut it off.
+    for (const group of summary.errors) lines.push(`    ${group.class} ×${group.count}, e.g. line ${group.line}: ${group.class === 'TaskLoadError' ? group.message : oneLine(group.message)}`);
   }
   lines.push(`  results: ${summary.results}`);
   if (summary.monitor.length > 0) lines.push(`  queue monitor: ${summary.monitor.join(', ')}`);

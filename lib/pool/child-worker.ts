@@ -1,13 +1,12 @@
 /**
  * A worker in a forked child process, started through execa.
  *
- * execa starts the child and kills it if the host exits (`cleanup`), and escalates SIGTERM to
- * SIGKILL (`forceKillAfterDelay`). Its IPC helpers stay off: they deliver at most one message per
+ * execa starts the child and escalates SIGTERM to SIGKILL (`forceKillAfterDelay`); the host's
+ * exit stops it (below). execa's IPC helpers stay off: they deliver at most one message per
  * macrotask, which would cap throughput, so frames go over the channel directly.
  */
 import { fileURLToPath } from 'node:url';
 import type * as Execa from 'execa';
-import { onExit } from 'signal-exit';
 import { inline, log } from '../debug.js';
 import { deferredWorker } from './deferred-worker.js';
 import { Outbox } from '../wire/outbox.js';
@@ -24,6 +23,8 @@ export interface ChildWorkerOptions extends WireFormat {
   readonly env: Readonly<Record<string, string | undefined>> | undefined;
   readonly cwd: string | undefined;
   readonly prefixOutput: boolean;
+  /** The host's stream the children's stdout is (fd 1 or fd 2, inherited). */
+  readonly stdout: 'stdout' | 'stderr';
   /** Milliseconds between SIGTERM and SIGKILL. */
   readonly killGracePeriod: number;
 }
@@ -35,21 +36,29 @@ let loading: Promise<typeof Execa.execa> | undefined;
 function startChildWorker(options: ChildWorkerOptions, listener: WorkerListener): WorkerHandle {
   if (execa) return spawnChild(execa, options, listener);
   loading ??= import('execa').then((module) => (execa = module.execa));
-  // execa's cleanup hook (signal-exit) re-raises a signal when it finds no other listener for it,
-  // and a `process.once` listener has removed itself by then. Installed late, after an app's own
-  // `process.once('SIGTERM', shutdown)`, it would kill the app mid-shutdown. Take its place among
-  // the signal listeners now, as an eager import of execa did, until the child's own hook is in.
-  const holdPlace = onExit(() => undefined);
-  loading.catch(holdPlace);
-  return deferredWorker(
-    loading,
-    (loaded) => {
-      const handle = spawnChild(loaded, options, listener);
-      holdPlace();
-      return handle;
-    },
-    listener,
-  );
+  return deferredWorker(loading, (loaded) => spawnChild(loaded, options, listener), listener);
+}
+
+/**
+ * Children stop when the host exits. Not through execa's `cleanup`: its hook (signal-exit) also
+ * listens for signals and re-raises one it finds no other listener for, and an app's
+ * `process.once('SIGTERM', shutdown)` has removed itself by then, so the app died mid-shutdown
+ * with its children killed before its handler could close the pool. A host that dies of a
+ * signal or SIGKILL runs no 'exit' listener: its children see their channel close, and a busy one
+ * is stopped by its watchdog thread (workers/watchdog.ts).
+ */
+const running = new Set<{ kill(signal: NodeJS.Signals): boolean }>();
+const stopRunning = () => {
+  for (const child of running) child.kill('SIGTERM');
+};
+
+function stopOnHostExit(child: { kill(signal: NodeJS.Signals): boolean }, exited: Promise<unknown>): void {
+  if (running.size === 0) process.on('exit', stopRunning);
+  running.add(child);
+  void exited.finally(() => {
+    running.delete(child);
+    if (running.size === 0) process.off('exit', stopRunning);
+  });
 }
 
 /** Children follow the host's source-map setting (`--enable-source-maps`, `process.setSourceMapsEnabled`). */
@@ -64,7 +73,7 @@ export function childWorkerFactory(options: ChildWorkerOptions): WorkerFactory {
 
 function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, listener: WorkerListener): WorkerHandle {
   const subprocess = execa(process.execPath, [...sourceMapFlag(options.execArgv), ...options.execArgv, CHILD_ENTRY], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', options.stdout === 'stderr' ? 2 : 'inherit', 'inherit', 'ipc'],
     serialization: options.serialization,
     env: {
       ...options.env,
@@ -73,13 +82,14 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
       FORKLINE_PREFIX_OUTPUT: options.prefixOutput ? '1' : '0',
     },
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-    cleanup: true,
+    cleanup: false,
     reject: false,
     buffer: false,
     forceKillAfterDelay: options.killGracePeriod,
   });
   const pid = subprocess.pid;
   log.pool('child %d started', pid);
+  stopOnHostExit(subprocess, subprocess);
 
   const outbox = new Outbox<HostEnvelope>((frame, done) => {
     if (!subprocess.connected) {

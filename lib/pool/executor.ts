@@ -23,6 +23,12 @@ export class Job {
   holder: unknown = undefined;
   /** The executor's bookkeeping: the job's index in a waiting line, or -1. */
   position = -1;
+  /**
+   * The pool's bookkeeping: set when a stop withdrew the call from the child it was sent ahead
+   * to; it is cancelled with this error if the child drops it, and settles as usual if it had
+   * started.
+   */
+  withdrawn: Error | undefined = undefined;
 
   constructor(
     readonly id: number,

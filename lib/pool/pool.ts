@@ -106,6 +106,11 @@ export class Pool implements Executor {
     else worker.cancelledAhead.add(job);
   }
 
+  #withdraw(worker: PoolWorker, job: Job, error: Error): void {
+    job.withdrawn = error;
+    worker.handle.send({ t: 'cancel', id: job.id, reason: error.message, ifQueued: true });
+  }
+
   /** The cancelled `job` is its worker's running call: stop the worker unless it returns in time. */
   #stopAfterGrace(worker: PoolWorker, job: Job): void {
     setTimeout(() => {
@@ -144,6 +149,8 @@ export class Pool implements Executor {
    * (cancelled while they waited in a child) never go back.
    */
   #requeue(jobs: readonly Job[]): void {
+    // Withdrawn by a stop: never run elsewhere, cancelled as the stop asked.
+    for (const job of jobs) if (job.withdrawn && !job.future.done()) job.sink.settled(job, { state: 'cancelled', error: job.withdrawn });
     this.#line.unshift(jobs.filter((job) => !job.future.done()));
   }
 
@@ -160,7 +167,14 @@ export class Pool implements Executor {
       // Stop means stop: what has not started is cancelled now, including the calls sent ahead
       // to a child (only the first a child holds is running; the child drops the rest).
       for (const job of this.#line.takeAll()) job.sink.settled(job, { state: 'cancelled', error: cancelledError(job, reason) });
-      for (const worker of this.#workers) for (const job of [...worker.jobs.values()].slice(1)) this.cancel(job, cancelledError(job, reason));
+      // With `wait`, a call the child may have started meanwhile (the previous one's result is on
+      // its way) is withdrawn rather than cancelled: it runs on if it began, as running calls do.
+      for (const worker of this.#workers) {
+        for (const job of [...worker.jobs.values()].slice(1)) {
+          if (!wait) this.cancel(job, cancelledError(job, reason));
+          else this.#withdraw(worker, job, cancelledError(job, reason));
+        }
+      }
     }
     if (!wait) {
       for (const worker of this.#workers) for (const job of this.#takeJobs(worker)) job.sink.settled(job, { state: 'cancelled', error: cancelledError(job, reason) });
@@ -323,7 +337,12 @@ export class Pool implements Executor {
       case 'dropped': {
         const job = worker.jobs.get(envelope.id);
         if (!job) return false;
-        // A child drops only what the host cancelled (and so settled already).
+        // A child drops only what the host cancelled (and so settled already) or withdrew.
+        if (job.withdrawn) {
+          this.#finished(worker, job);
+          job.sink.settled(job, { state: 'cancelled', error: job.withdrawn });
+          return false;
+        }
         if (!job.future.done()) return `the child dropped call ${envelope.id}, which was never cancelled`;
         this.#finished(worker, job);
         return false;

@@ -20,7 +20,8 @@ const BAR_WIDTH = 30;
 /** The live frame: the overall bar and counts, pace and ETA, a row per worker, recent messages. */
 export function renderFrame(snapshot: ProgressSnapshot, options: FrameOptions): string {
   const paint = painter(options.color);
-  const settled = snapshot.succeeded + snapshot.failed + snapshot.cancelled;
+  // Cancelled calls are not done: counted in, a batch stopped by Ctrl-C would read 100%.
+  const settled = snapshot.succeeded + snapshot.failed;
   const lines: string[] = [];
   lines.push(`${paint.bold(options.title)}  ${paint.dim(duration(snapshot.elapsedMs))}`);
   const fraction = snapshot.total ? settled / snapshot.total : undefined;
@@ -50,7 +51,8 @@ export function renderFrame(snapshot: ProgressSnapshot, options: FrameOptions): 
 
 /** One line for a log: what a person scanning CI output needs. */
 export function renderLine(snapshot: ProgressSnapshot, title: string): string {
-  const settled = snapshot.succeeded + snapshot.failed + snapshot.cancelled;
+  // Cancelled calls are not done: counted in, a batch stopped by Ctrl-C would read 100%.
+  const settled = snapshot.succeeded + snapshot.failed;
   const of = snapshot.total === undefined ? '' : `/${snapshot.total}`;
   const parts = [
     `${title} [${duration(snapshot.elapsedMs)}]`,

@@ -36,6 +36,12 @@ export interface ProcessSchedulerOptions extends SchedulerOptions {
   readonly cwd?: string;
   /** Prefix every line a task prints with `[name#id] `. Default false. */
   readonly prefixOutput?: boolean;
+  /**
+   * Where the children's stdout goes: the host's stdout (default) or its stderr, for a host
+   * whose stdout is data (JSON lines, a pipe into another program). The child writes straight
+   * to that file descriptor, so nothing is buffered or lost on the way.
+   */
+  readonly stdout?: 'stdout' | 'stderr';
   /** Calls sent ahead to a busy child while its calls take under 2 ms. Default 16; 0 disables; at most 1024. */
   readonly prefetch?: number;
   /** Milliseconds between SIGTERM and SIGKILL, and for a cancelled call to return. Default 2000. */
@@ -59,6 +65,7 @@ export interface ProcessSettings extends WireFormat {
   readonly env: Readonly<Record<string, string | undefined>> | undefined;
   readonly cwd: string | undefined;
   readonly prefixOutput: boolean;
+  readonly stdout: 'stdout' | 'stderr';
   readonly prefetch: number;
   readonly killGracePeriod: number;
   readonly maxTasksPerWorker: number;
@@ -73,7 +80,7 @@ const COMMON_OPTIONS = ['serialization', 'errorClasses', 'maxPayloadBytes'] as c
  */
 const MAX_PREFETCH = 1024;
 
-const PROCESS_OPTIONS = [...COMMON_OPTIONS, 'execArgv', 'env', 'cwd', 'prefixOutput', 'prefetch', 'killGracePeriod', 'maxTasksPerWorker', 'idleTimeout', 'loadTimeout'] as const;
+const PROCESS_OPTIONS = [...COMMON_OPTIONS, 'execArgv', 'env', 'cwd', 'prefixOutput', 'stdout', 'prefetch', 'killGracePeriod', 'maxTasksPerWorker', 'idleTimeout', 'loadTimeout'] as const;
 const RUN_OPTIONS = ['timeout', 'endOnEmpty', 'wait', 'drain', 'signals', 'onException', 'onCancelled'] as const;
 const START_OPTIONS = ['signals'] as const;
 const CLOSE_OPTIONS = ['drain', 'wait'] as const;
@@ -83,6 +90,8 @@ export function processSettings(maxWorkers: unknown, options: ProcessSchedulerOp
   const { env, cwd } = options;
   if (env !== undefined && (typeof env !== 'object' || (env as unknown) === null)) throw new InvalidOptionError('env', 'an object of environment variables', env);
   if (cwd !== undefined && typeof cwd !== 'string') throw new InvalidOptionError('cwd', 'a directory path', cwd);
+  const stdout: unknown = options.stdout ?? 'stdout';
+  if (stdout !== 'stdout' && stdout !== 'stderr') throw new InvalidOptionError('stdout', "'stdout' or 'stderr'", stdout);
   return {
     maxWorkers: maxWorkersOf(maxWorkers),
     ...common(options),
@@ -90,6 +99,7 @@ export function processSettings(maxWorkers: unknown, options: ProcessSchedulerOp
     env: options.env,
     cwd: options.cwd,
     prefixOutput: boolean(options.prefixOutput ?? false, 'prefixOutput'),
+    stdout,
     prefetch: boundedInteger(options.prefetch ?? 16, 'prefetch', 0, MAX_PREFETCH),
     killGracePeriod: milliseconds(options.killGracePeriod ?? 2000, 'killGracePeriod', 0),
     maxTasksPerWorker: options.maxTasksPerWorker === undefined ? Infinity : integer(options.maxTasksPerWorker, 'maxTasksPerWorker', 1),

@@ -135,7 +135,9 @@ export class Run implements JobSink {
       if (this.#raise) throw this.#raise.error;
       return exit;
     } finally {
-      signals?.dispose();
+      const signal = signals?.dispose();
+      // After close() has resolved for whoever awaits it, with the code dispose() set.
+      if (signal && this.#settings.mode === 'service') setImmediate(() => process.exit());
     }
   }
 

@@ -6,9 +6,11 @@
  * is the shells' for the signal (130 for SIGINT, 143 for SIGTERM), and the listeners are
  * removed: a signal after the run gets Node's default.
  *
- * The listeners stay until the run ends, even after the second signal: execa's exit hook
- * (signal-exit) re-raises a signal it finds no other listener for, which would kill the host
- * before its children are stopped and its exit code set.
+ * The listeners stay until the run ends, even after the second signal: Node's default for a
+ * signal nobody listens to would kill the host before its children are stopped and its exit
+ * code set. A long-lived pool (`start()`) closed by a signal then exits the process with that
+ * code: nothing else of an app that left its signals to forkline would end it (a server would
+ * keep listening with no pool).
  */
 import { constants } from 'node:os';
 
@@ -24,8 +26,8 @@ export interface Stoppable {
 }
 
 export interface SignalWatch {
-  /** Removes the listeners and, if a signal came, sets the process exit code for it. */
-  dispose(): void;
+  /** Removes the listeners and, if a signal came, sets the process exit code for it and returns it. */
+  dispose(): Signal | undefined;
 }
 
 export function watchSignals(run: Stoppable, write: (line: string) => void = (line) => void process.stderr.write(line)): SignalWatch {
@@ -58,6 +60,7 @@ export function watchSignals(run: Stoppable, write: (line: string) => void = (li
     dispose: () => {
       remove();
       if (received) process.exitCode = 128 + constants.signals[received];
+      return received;
     },
   };
 }

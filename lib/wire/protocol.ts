@@ -50,6 +50,11 @@ export interface CancelEnvelope {
   readonly t: 'cancel';
   readonly id: number;
   readonly reason: string;
+  /**
+   * Drop the run only if it has not started; a running one goes on (a stop with `wait: true`
+   * withdraws the calls sent ahead, which the host cannot know to have started).
+   */
+  readonly ifQueued?: true;
 }
 
 /** Child → host: the runtime is listening. */

@@ -85,3 +85,17 @@ export function readExecutions(log: string): { run: string; n: number; pid: numb
 export function jsonl(count: number, extra: (n: number) => object = () => ({})): string {
   return Array.from({ length: count }, (_, index) => JSON.stringify({ n: index + 1, ...extra(index + 1) })).join('\n') + '\n';
 }
+
+/** The n of each sleeping call that finished its side effect (the batch task's `<log>.done`). */
+export function readDone(log: string): number[] {
+  if (!existsSync(`${log}.done`)) return [];
+  return readFileSync(`${log}.done`, 'utf8').split('\n').filter(Boolean).map(Number);
+}
+
+export async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -3,7 +3,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAlive } from '../helpers.js';
-import { BATCH_TASK, jsonl, readExecutions, readResults, runBin, spawnBin, workspace } from './helpers.js';
+import { BATCH_TASK, jsonl, readExecutions, readResults, runBin, spawnBin, until, workspace } from './helpers.js';
 
 const task = `${BATCH_TASK}#square`;
 let space: ReturnType<typeof workspace>;
@@ -203,11 +203,3 @@ test('a wrong command line exits 2 and says what to do', async () => {
   expect(missing.stderr).toContain('nowhere.ts does not exist');
   expect(existsSync(space.path('results.jsonl'))).toBe(false);
 });
-
-async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
