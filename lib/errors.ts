@@ -148,7 +148,7 @@ export class TaskLoadError extends ForklineError {
   ) {
     const what = {
       'module-not-found': `no file was found at ${options?.found ?? task.module}. Name the module as it exists where the host runs: new URL('./jobs.js', import.meta.url) finds jobs.ts beside a TypeScript host and jobs.js beside its tsc output`,
-      'syntax-error': `the module does not parse: ${options?.found ?? 'a syntax error'}. Fix the syntax (\`tsc --noEmit\` shows every error); forkline never runs a module it cannot parse`,
+      'syntax-error': `the module does not parse: ${(options?.found ?? 'a syntax error').replace(/\.$/, '')}. Fix the syntax (\`tsc --noEmit\` shows every error); forkline never runs a module it cannot parse`,
       'import-failed': `the module could not be imported${messageOf(options?.cause)}. Check the path, and that the module loads on its own: \`${loadCommand(task.module)}\``,
       'export-missing': `the module has no export named "${task.export}"${options?.found ? `; it exports ${options.found}` : ''}. Export the function, or fix the name given to taskRef()/taskModule()`,
       'not-a-function': `the export "${task.export}" is ${options?.found ?? 'not a function'}. A task must be an exported function`,

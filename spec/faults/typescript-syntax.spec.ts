@@ -53,5 +53,8 @@ describe.each([
     expect(error).toBeInstanceOf(TaskLoadError);
     expect(error).toMatchObject({ code: 'ERR_TASK_LOAD', reason: 'syntax-error' });
     expect((error as Error).message).toContain(`the module does not parse: ${file}:${line}:${column}: `);
+    // The parser's message ends in a period of its own: one, not two, before the fix.
+    expect((error as Error).message).not.toMatch(/\.\. Fix the syntax/);
+    expect((error as Error).message).toMatch(/[^.]\. Fix the syntax/);
   });
 });
