@@ -4,17 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { BIN, jsonl, readResults, workspace } from './helpers.js';
+import { BIN, jsonl, readResults, workspacePerTest } from './helpers.js';
 
 const task = `${fileURLToPath(new URL('../fixtures/batch-prints.ts', import.meta.url))}#noisy`;
-let space: ReturnType<typeof workspace>;
-
-beforeEach(() => {
-  space = workspace();
-});
-afterEach(() => {
-  space.cleanup();
-});
+const space = workspacePerTest();
 
 test('stdout closed after its first line: the batch finishes, every call succeeds, no EPIPE crash', async () => {
   const input = space.write('configs.jsonl', jsonl(40));

@@ -26,7 +26,15 @@ export interface Spawned {
 }
 
 /** A scratch directory with the execution log, removed by `cleanup()`. */
-export function workspace(): { dir: string; log: string; path(name: string): string; write(name: string, text: string): string; cleanup(): void } {
+export interface Workspace {
+  readonly dir: string;
+  readonly log: string;
+  path(name: string): string;
+  write(name: string, text: string): string;
+  cleanup(): void;
+}
+
+export function workspace(): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'forkline-cli-'));
   return {
     dir,
@@ -38,6 +46,14 @@ export function workspace(): { dir: string; log: string; path(name: string): str
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A fresh workspace for each test of the file, removed after it; read it inside the tests. */
+export function workspacePerTest(): Workspace {
+  const current = {} as { -readonly [K in keyof Workspace]: Workspace[K] };
+  beforeEach(() => void Object.assign(current, workspace()));
+  afterEach(() => current.cleanup());
+  return current;
 }
 
 export function spawnBin(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): Spawned {

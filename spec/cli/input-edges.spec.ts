@@ -3,16 +3,9 @@
  * task that throws a plain object instead of an Error.
  */
 import { fileURLToPath } from 'node:url';
-import { BATCH_TASK, jsonl, readResults, runBin, workspace } from './helpers.js';
+import { BATCH_TASK, jsonl, readResults, runBin, workspacePerTest } from './helpers.js';
 
-let space: ReturnType<typeof workspace>;
-
-beforeEach(() => {
-  space = workspace();
-});
-afterEach(() => {
-  space.cleanup();
-});
+const space = workspacePerTest();
 
 test('a CSV starting with a UTF-8 BOM: the first column keeps its name', async () => {
   const csv = space.write('configs.csv', '\uFEFFn,fail\n3,false\n');

@@ -3,17 +3,10 @@
  * effects without being written), and SIGTERM is its own signal (exit 143, its own wording).
  */
 import { isAlive } from '../helpers.js';
-import { BATCH_TASK, jsonl, readDone, readExecutions, readResults, spawnBin, until, workspace } from './helpers.js';
+import { BATCH_TASK, jsonl, readDone, readExecutions, readResults, spawnBin, until, workspacePerTest } from './helpers.js';
 
 const task = `${BATCH_TASK}#square`;
-let space: ReturnType<typeof workspace>;
-
-beforeEach(() => {
-  space = workspace();
-});
-afterEach(() => {
-  space.cleanup();
-});
+const space = workspacePerTest();
 
 test('a second Ctrl-C kills the running calls at once, not after --kill-grace: no call finishes unwritten', async () => {
   // 1.5 s calls, and the default 2 s grace: a kill that waited the grace would let them finish

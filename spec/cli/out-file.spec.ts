@@ -3,17 +3,10 @@
  * the owner's pid), and --resume only with the task that wrote it.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { BATCH_TASK, jsonl, readResults, runBin, spawnBin, until, workspace } from './helpers.js';
+import { BATCH_TASK, jsonl, readResults, runBin, spawnBin, until, workspacePerTest } from './helpers.js';
 
 const task = `${BATCH_TASK}#square`;
-let space: ReturnType<typeof workspace>;
-
-beforeEach(() => {
-  space = workspace();
-});
-afterEach(() => {
-  space.cleanup();
-});
+const space = workspacePerTest();
 
 test('--input and --out the same file is a usage error, and the input is untouched', async () => {
   const input = space.write('configs.jsonl', jsonl(2));

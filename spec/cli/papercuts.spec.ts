@@ -4,17 +4,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BATCH_TASK, jsonl, readResults, runBin, workspace } from './helpers.js';
+import { BATCH_TASK, jsonl, readResults, runBin, workspacePerTest } from './helpers.js';
 
 const task = `${BATCH_TASK}#square`;
-let space: ReturnType<typeof workspace>;
-
-beforeEach(() => {
-  space = workspace();
-});
-afterEach(() => {
-  space.cleanup();
-});
+const space = workspacePerTest();
 
 test('--out in a directory that does not exist: a plain message, exit 2', async () => {
   const input = space.write('configs.jsonl', jsonl(1));

@@ -3,17 +3,10 @@
  * fragment is removed, with a note on stderr, so the file stays valid JSON lines.
  */
 import { readFileSync, appendFileSync } from 'node:fs';
-import { BATCH_TASK, jsonl, readResults, runBin, workspace } from './helpers.js';
+import { BATCH_TASK, jsonl, readResults, runBin, workspacePerTest } from './helpers.js';
 
 const task = `${BATCH_TASK}#square`;
-let space: ReturnType<typeof workspace>;
-
-beforeEach(() => {
-  space = workspace();
-});
-afterEach(() => {
-  space.cleanup();
-});
+const space = workspacePerTest();
 
 test('--resume cuts a torn last line back to the last newline, says so, and appends valid records', async () => {
   const input = space.write('configs.jsonl', jsonl(3));

@@ -3,17 +3,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAlive } from '../helpers.js';
-import { BATCH_TASK, jsonl, readExecutions, readResults, runBin, spawnBin, until, workspace } from './helpers.js';
+import { BATCH_TASK, jsonl, readExecutions, readResults, runBin, spawnBin, until, workspacePerTest } from './helpers.js';
 
 const task = `${BATCH_TASK}#square`;
-let space: ReturnType<typeof workspace>;
-
-beforeEach(() => {
-  space = workspace();
-});
-afterEach(() => {
-  space.cleanup();
-});
+const space = workspacePerTest();
 
 test('a JSONL batch with failing calls: one record per call, errors with class and message, plain progress, exit code 1', async () => {
   const input = space.write('configs.jsonl', jsonl(10, (n) => ({ fail: n % 4 === 0 })));

@@ -3,17 +3,10 @@
  * print goes to stderr, every line of it.
  */
 import { fileURLToPath } from 'node:url';
-import { jsonl, runBin, workspace } from './helpers.js';
+import { jsonl, runBin, workspacePerTest } from './helpers.js';
 
 const task = `${fileURLToPath(new URL('../fixtures/batch-prints.ts', import.meta.url))}#noisy`;
-let space: ReturnType<typeof workspace>;
-
-beforeEach(() => {
-  space = workspace();
-});
-afterEach(() => {
-  space.cleanup();
-});
+const space = workspacePerTest();
 
 test('--json: stdout is JSON lines only; the lines tasks print reach stderr, all of them', async () => {
   const input = space.write('configs.jsonl', jsonl(20));

@@ -3,17 +3,10 @@
  * settle (not from its submit), and the speed-up is the summed call times over the wall time of
  * the calls phase, which two workers cannot make more than about 2×.
  */
-import { BATCH_TASK, jsonl, readResults, runBin, workspace } from './helpers.js';
+import { BATCH_TASK, jsonl, readResults, runBin, workspacePerTest } from './helpers.js';
 
 const task = `${BATCH_TASK}#square`;
-let space: ReturnType<typeof workspace>;
-
-beforeEach(() => {
-  space = workspace();
-});
-afterEach(() => {
-  space.cleanup();
-});
+const space = workspacePerTest();
 
 test('thousands of tiny calls on two workers: the estimated speed-up is at most 2×, the text says it is an estimate', async () => {
   const input = space.write('tiny.jsonl', jsonl(4000));
