@@ -2,7 +2,7 @@
  * Checks for options objects: each failure states what was expected and what came, and a key
  * that is no option (a typo) is refused rather than ignored.
  */
-import { InvalidOptionError, UnknownOptionError } from './errors.js';
+import { InvalidOptionError, UnknownOptionError } from './errors/index.js';
 
 /** Throws unless `value` is a plain object whose keys are all in `known`. */
 export function checkOptions(value: unknown, where: string, known: readonly string[]): void {

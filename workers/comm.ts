@@ -6,7 +6,7 @@
  * request, and no data value can be mistaken for a control word.
  */
 import type { Comm, CommAckOptions, CommData, CommOpenBodyOptions, CommRequestOptions, CommSchema } from '../lib/comm/types.js';
-import { CommClosedError, CommCloseRequestError, CommTimeoutError, InvalidOptionError } from '../lib/errors.js';
+import { CommClosedError, CommCloseRequestError, CommTimeoutError, InvalidOptionError } from '../lib/errors/index.js';
 import { COMM_WINDOW, type CommEnvelope, type CommKind } from '../lib/wire/protocol.js';
 import { MAX_TIMER_MS } from '../lib/options.js';
 import { assertSendable } from '../lib/wire/serializable.js';

@@ -6,7 +6,7 @@
  * handler that throws or rejects does not break the emit: its error goes to the owner (the
  * scheduler), which applies `onException`.
  */
-import { EventNotKnownError, InvalidOptionError } from '../errors.js';
+import { EventNotKnownError, InvalidOptionError } from '../errors/index.js';
 import { boolean, checkOptions } from '../options.js';
 
 /** Checked like every other options object: a typo (`maxcalls`) is refused, not ignored. */

@@ -11,7 +11,7 @@
 import { createLogUpdate } from 'log-update';
 import type { Future } from '../future.js';
 import { futureLink } from '../future-link.js';
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError } from '../errors/index.js';
 import { checkOptions } from '../options.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { AnyTask } from '../task.js';

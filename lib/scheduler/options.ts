@@ -2,7 +2,7 @@
  * Options of `Scheduler.withProcesses()`, `withSequential()` and `run()`, checked and defaulted.
  */
 import { availableParallelism } from 'node:os';
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError } from '../errors/index.js';
 import { boolean, boundedInteger, checkOptions, integer, milliseconds, millisecondsOrNever, stringArray } from '../options.js';
 import type { ErrorClass } from '../wire/error-codec.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, type Serialization, type WireFormat } from '../wire/serializable.js';

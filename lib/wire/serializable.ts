@@ -7,7 +7,7 @@
  */
 
 import { types } from 'node:util';
-import { SerializationError } from '../errors.js';
+import { SerializationError } from '../errors/index.js';
 
 export type Serialization = 'json' | 'advanced';
 
