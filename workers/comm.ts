@@ -6,7 +6,7 @@
  * request, and no data value can be mistaken for a control word.
  */
 import type { Comm, CommAckOptions, CommData, CommOpenBodyOptions, CommRequestOptions, CommSchema } from '../lib/comm/types.js';
-import { CommClosedError, CommCloseRequestError, CommTimeoutError, InvalidOptionError } from '../lib/errors.js';
+import { CommClosedError, CommCloseRequestError, CommTimeoutError, InvalidOptionError } from '../lib/errors/index.js';
 import { COMM_WINDOW, type HostCommEnvelope } from '../lib/wire/protocol.js';
 import { commId } from '../lib/comm/id.js';
 import { MAX_TIMER_MS } from '../lib/options.js';

@@ -4,7 +4,7 @@
  * The same runtime serves a forked child (workers/child.ts wires it to the IPC channel) and the
  * host itself in sequential mode (wired to an in-memory channel), so both behave alike.
  */
-import { ProtocolError, SerializationError } from '../lib/errors.js';
+import { ProtocolError, SerializationError } from '../lib/errors/index.js';
 import { serializeError } from '../lib/wire/error-codec.js';
 import { fitError } from '../lib/wire/error-size.js';
 import type { ChildEnvelope, HostCommEnvelope, HostEnvelope, InjectSpec, RunEnvelope, TaskIdentity } from '../lib/wire/protocol.js';

@@ -2,7 +2,7 @@
  * Comm.Plugin: injects a comm into every call of its task and turns the task's comm envelopes
  * into the task events comm-open, comm-message, comm-request and comm-close.
  */
-import { InjectionConflictError, InvalidOptionError, ProtocolError } from '../errors.js';
+import { InjectionConflictError, InvalidOptionError, ProtocolError } from '../errors/index.js';
 import { checkOptions } from '../options.js';
 import type { Future } from '../future.js';
 import { futureLink } from '../future-link.js';
