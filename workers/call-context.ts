@@ -2,7 +2,7 @@
  * The call executing in the child runtime, and what it offers the values injected into it (a
  * comm): its channel to the host, its cancellation, its cleanups, and the host's comm envelopes.
  */
-import { ProtocolError } from '../lib/errors.js';
+import { ProtocolError } from '../lib/errors/index.js';
 import type { ChildEnvelope, HostCommEnvelope, InjectSpec, RunEnvelope, TaskIdentity } from '../lib/wire/protocol.js';
 import type { WireFormat } from '../lib/wire/serializable.js';
 

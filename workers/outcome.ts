@@ -2,7 +2,7 @@
  * What the host hears when a call ends: its result, or its error flattened to fit the channel,
  * and what goes instead when the channel refuses either.
  */
-import { SerializationError } from '../lib/errors.js';
+import { SerializationError } from '../lib/errors/index.js';
 import { serializeError } from '../lib/wire/error-codec.js';
 import { fitError } from '../lib/wire/error-size.js';
 import type { ChildEnvelope, ErrorEnvelope, ResultEnvelope, TaskIdentity } from '../lib/wire/protocol.js';

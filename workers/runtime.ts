@@ -4,7 +4,7 @@
  * The same runtime serves a forked child (workers/child.ts wires it to the IPC channel) and the
  * host itself in sequential mode (wired to an in-memory channel), so both behave alike.
  */
-import { ProtocolError } from '../lib/errors.js';
+import { ProtocolError } from '../lib/errors/index.js';
 import type { ChildEnvelope, HostEnvelope, RunEnvelope, TaskIdentity } from '../lib/wire/protocol.js';
 import type { WireFormat } from '../lib/wire/serializable.js';
 import { ActiveCall, type Injector, type RuntimeChannel } from './call-context.js';

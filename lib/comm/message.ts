@@ -3,7 +3,7 @@
  * of the credit window (lib/wire/protocol.ts, COMM_WINDOW) that keeps lagging handlers from
  * piling messages up in the host.
  */
-import { ProtocolError } from '../errors.js';
+import { ProtocolError } from '../errors/index.js';
 import { COMM_CREDIT_EVERY, COMM_HOST_LIMIT, type ChildCommEnvelope, type CommMessage } from '../wire/protocol.js';
 import { CommMsg } from './msg.js';
 import type { CommSession } from './session.js';

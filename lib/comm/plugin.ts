@@ -3,7 +3,7 @@
  * whose envelopes become the task events comm-open, comm-message, comm-request and comm-close
  * (one file per kind: open.ts, message.ts, request.ts, close.ts; dispatched by receive.ts).
  */
-import { InjectionConflictError, InvalidOptionError, ProtocolError } from '../errors.js';
+import { InjectionConflictError, InvalidOptionError, ProtocolError } from '../errors/index.js';
 import { checkOptions } from '../options.js';
 import type { Future } from '../future.js';
 import { futureLink } from '../future-link.js';

@@ -6,7 +6,7 @@
  * own, and p-queue's per-job promises measured ~4 µs a job against ~0.2 µs
  * (scripts/bench/queue-overhead.mjs), a sixth of a tiny task's whole budget.
  */
-import { CancelledError, ProtocolError, SerializationError, TaskLoadError, WorkerCrashedError } from '../errors.js';
+import { CancelledError, ProtocolError, SerializationError, TaskLoadError, WorkerCrashedError } from '../errors/index.js';
 import { inline, log } from '../debug.js';
 import { deserializeError, type ErrorClass } from '../wire/error-codec.js';
 import type { ChildEnvelope, HostCommEnvelope, HostEnvelope, RunEnvelope } from '../wire/protocol.js';

@@ -5,7 +5,7 @@
  * Owns what lives for the length of a run: the futures in flight, handlers still pending, timers,
  * and the reasons to end. Every future submitted during the run settles before it ends.
  */
-import { CancelledError } from '../errors.js';
+import { CancelledError } from '../errors/index.js';
 import { inHandler, type Emitter } from '../events/emitter.js';
 import { Future, setFutureState, settleFuture, startFuture, type Outcome } from '../future.js';
 import { Link, callState, type CallState } from '../future-link.js';

@@ -7,7 +7,7 @@
  */
 import type { Comm, CommAckOptions, CommData, CommOpenBodyOptions, CommRequestOptions, CommSchema } from '../../lib/comm/types.js';
 import { commId } from '../../lib/comm/id.js';
-import { CommClosedError, CommCloseRequestError, CommTimeoutError, InvalidOptionError } from '../../lib/errors.js';
+import { CommClosedError, CommCloseRequestError, CommTimeoutError, InvalidOptionError } from '../../lib/errors/index.js';
 import type { CommCloseRequest, HostCommEnvelope } from '../../lib/wire/protocol.js';
 import { MAX_TIMER_MS } from '../../lib/options.js';
 import { assertSendable } from '../../lib/wire/serializable.js';

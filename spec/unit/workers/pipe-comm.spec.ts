@@ -2,7 +2,7 @@
  * PipeComm, the task's end of a comm, over an in-memory channel: no child, no host; the specs
  * play the host's part by hand.
  */
-import { CommClosedError, CommCloseRequestError, CommTimeoutError } from '../../../lib/errors.js';
+import { CommClosedError, CommCloseRequestError, CommTimeoutError } from '../../../lib/errors/index.js';
 import { COMM_CREDIT_EVERY, COMM_WINDOW, type ChildEnvelope, type HostCommEnvelope, type RunEnvelope } from '../../../lib/wire/protocol.js';
 import { ActiveCall } from '../../../workers/call-context.js';
 import { PipeComm } from '../../../workers/comm/pipe-comm.js';
