@@ -5,10 +5,8 @@
 import { InjectionConflictError, InvalidOptionError, ProtocolError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import type { Future } from '../future.js';
-import { futureLink } from '../future-link.js';
 import type { Emitted } from '../events/emitter.js';
-import type { Plugin, PluginTypes, SubmitCall } from '../plugin.js';
-import type { AnyTask } from '../task.js';
+import { callLink, type Plugin, type PluginTask, type PluginTypes, type SubmitCall } from '../plugin.js';
 import { COMM_HOST_LIMIT, type CommEnvelope } from '../wire/protocol.js';
 import { HostComm, type CommTransport } from './host-comm.js';
 import { CommMsg, type CommMsgKind } from './msg.js';
@@ -45,14 +43,10 @@ interface CommTypes<N extends string> extends PluginTypes {
   readonly vetoes: false;
 }
 
-const EVENTS = ['comm-open', 'comm-message', 'comm-request', 'comm-close'];
+const EVENTS = ['comm-open', 'comm-message', 'comm-request', 'comm-close'] as const satisfies readonly (keyof CommEvents)[];
 
-/** The task as this plugin uses it, once its events are added. */
-interface CommTask {
-  readonly name: string;
-  emit<K extends keyof CommEvents>(event: K, ...args: CommEvents[K]): Emitted;
-  listenerCount(event: keyof CommEvents, options?: { hidden?: boolean }): number;
-}
+/** The task as this plugin uses it, typed with its events. */
+type CommTask = PluginTask<CommEvents>;
 
 export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N>> {
   readonly name = 'comm-plugin';
@@ -79,7 +73,7 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
     return open;
   }
 
-  attach(task: AnyTask): void {
+  attach(task: CommTask): void {
     task.addEvents(...EVENTS);
     task.on('submitted', (future: Future) => {
       this.#connect(task, future);
@@ -100,17 +94,16 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
     return [`Open Connections: ${this.openConnections}`];
   }
 
-  #connect(task: AnyTask, future: Future): void {
+  #connect(task: CommTask, future: Future): void {
     const transport = this.#createComms(future);
-    const comm = new HostComm(`${future.id}:${this.parameterName}`, future, task, transport);
+    const comm = new HostComm(`${future.id}:${this.parameterName}`, future, future.task, transport);
     this.#comms.set(future, comm);
-    transport.onComm(comm.id, (envelope) => this.#receive(comm, envelope));
+    transport.onComm(comm.id, (envelope) => this.#receive(task, comm, envelope));
     transport.onRunEnding((reason) => comm.requestClose(reason));
   }
 
-  #receive(comm: HostComm, envelope: CommEnvelope): void {
-    // The comm's own task: one plugin instance may serve several tasks.
-    const task = comm.task as unknown as CommTask;
+  /** `task`: the comm's own (one plugin instance may serve several tasks). */
+  #receive(task: CommTask, comm: HostComm, envelope: CommEnvelope): void {
     if (comm.future.done()) {
       // The call was cancelled: no more events for it, but never leave a request waiting.
       if (envelope.kind === 'request' && envelope.request !== undefined) comm.fail(envelope.request, 'the call was cancelled');
@@ -124,7 +117,7 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
       case 'message': {
         const data = envelope.data as unknown[];
         if (!comm.arrived(data.length)) {
-          futureLink(comm.future)?.terminate(ProtocolError.commFlood(comm.id, COMM_HOST_LIMIT));
+          callLink(comm.future)?.terminate(ProtocolError.commFlood(comm.id, COMM_HOST_LIMIT));
           return;
         }
         // Counted as handled when their handlers are done: async ones that lag hold the task back.
@@ -181,7 +174,7 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
 
 /** The transport a host comm uses by default: the call's own channel to its child. */
 export function defaultTransport(future: Future): CommTransport {
-  const link = futureLink(future);
+  const link = callLink(future);
   if (!link) throw new ProtocolError(`has no channel for future ${future.id}: it was not submitted by a scheduler`);
   return link;
 }
