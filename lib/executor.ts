@@ -8,12 +8,9 @@
  */
 import type { Outcome } from './future.js';
 import type { SubmitCall } from './plugin.js';
-import type { CommEnvelope } from './wire/protocol.js';
+import type { ChildCommEnvelope, HostCommEnvelope } from './wire/protocol.js';
 
-/** A comm envelope from the running call to the host (open, message, request, close). */
-export type ChildCommEnvelope = CommEnvelope;
-/** A comm envelope from the host to the running call (response, response-error, ack, close-request, credit). */
-export type HostCommEnvelope = CommEnvelope;
+export type { ChildCommEnvelope, HostCommEnvelope };
 
 /**
  * One call as an executor sees it. Its methods report to the run that owns it; every report

@@ -28,12 +28,13 @@ export interface FutureCall<A extends readonly unknown[] = readonly unknown[]> e
   readonly args: A;
 }
 
-/** Internal: drive a future. Assigned below, where the private fields are in reach. */
+/** @internal Drive a future. Assigned below, where the private fields are in reach. */
 export let startFuture: (future: Future) => void;
+/** @internal */
 export let settleFuture: (future: Future, outcome: Outcome<unknown>) => boolean;
-/** Internal: the record of the future's call. */
+/** @internal The record of the future's call. */
 export let callOf: (future: Future) => Call;
-/** Internal: whether somebody took the future's outcome (asked for its promise: then, catch, finally, await). */
+/** @internal Whether somebody took the future's outcome (asked for its promise: then, catch, finally, await). */
 export let awaited: (future: Future) => boolean;
 
 /**

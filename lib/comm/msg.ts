@@ -2,7 +2,7 @@
  * Comm.Msg: one comm envelope from a task, as the host's handlers receive it.
  */
 import { inspect } from 'node:util';
-import { CommResponseError } from '../errors.js';
+import { CommResponseError } from '../errors/index.js';
 import type { Future } from '../future.js';
 import type { AnyTask } from '../task.js';
 import type { CommData, CommSchema } from './types.js';

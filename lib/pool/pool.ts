@@ -6,12 +6,11 @@
  * own, and p-queue's per-job promises measured ~4 µs a job against ~0.2 µs
  * (scripts/bench/queue-overhead.mjs), a sixth of a tiny task's whole budget.
  */
-import { CancelledError, ProtocolError, SerializationError, TaskLoadError, WorkerCrashedError } from '../errors.js';
+import { CancelledError, ProtocolError, SerializationError, TaskLoadError, WorkerCrashedError } from '../errors/index.js';
 import { inline, log } from '../debug.js';
 import type { Executor, ExecutorCall, HostCommEnvelope, ShutdownOptions } from '../executor.js';
 import type { ErrorClass } from '../wire/error-codec.js';
 import type { HostEnvelope } from '../wire/protocol.js';
-import { commCall } from '../wire/validate.js';
 import type { Serialization } from '../wire/serializable.js';
 import { dispatch, pick, roomOf } from './dispatch.js';
 import { Line } from './line.js';
@@ -324,7 +323,7 @@ export class Pool implements Executor {
       this.#checkIdle();
     } else if (envelope.t === 'comm') {
       // What the task gets instead is the comm slice's to decide.
-      this.#jobs.get(commCall(envelope.comm) as number)?.call.undeliverable(envelope, error);
+      worker.jobs.get(envelope.call)?.call.undeliverable(envelope, error);
     }
   }
 

@@ -8,7 +8,7 @@
  */
 import { deserializeError, type ErrorClass } from '../wire/error-codec.js';
 import type { ChildEnvelope } from '../wire/protocol.js';
-import { childEnvelopeProblem, commCall } from '../wire/validate.js';
+import { childEnvelopeProblem } from '../wire/validate.js';
 import type { PoolJob } from './pool-job.js';
 import type { PoolWorker } from './pool-worker.js';
 
@@ -67,7 +67,7 @@ function receive(sink: FrameSink, worker: PoolWorker, envelope: ChildEnvelope, a
       return false;
     }
     case 'comm': {
-      const job = worker.jobs.get(commCall(envelope.comm) as number);
+      const job = worker.jobs.get(envelope.call);
       if (!job) return false;
       if (job !== worker.head) return `the child sent comm traffic for call ${job.id}, which was not running`;
       job.call.receiveComm(envelope);

@@ -6,13 +6,13 @@
  * nowhere else. It reports to its run through methods on the prototype: no closures per call on
  * the hot path (an AbortSignal's listener is the one exception, made only when one is given).
  */
-import { CancelledError } from '../errors.js';
+import { CancelledError } from '../errors/index.js';
 import { Future, settleFuture, startFuture, type Outcome } from '../future.js';
 import type { Executor, ExecutorCall, ChildCommEnvelope, HostCommEnvelope } from '../executor.js';
 import { NOTHING_INJECTED, type CallLink, type SubmitCall } from '../plugin.js';
 import type { AnyTask } from '../task.js';
 import { assertSendable, type WireFormat } from '../wire/serializable.js';
-import { CallComms } from './call-comms-interim.js';
+import { CallComms } from '../comm/call-comms.js';
 
 /** What a call needs of its run. */
 export interface CallOwner {
@@ -46,7 +46,8 @@ export class Call implements ExecutorCall, CallLink {
     this.request = request;
     this.label = label;
     this.future = new Future(id, task, request, this);
-    this.comms = (task.plugins as readonly unknown[]).length > 0 ? new CallComms(this) : undefined;
+    // The one closure per call, and only for tasks with plugins: the comm slice's way back out.
+    this.comms = (task.plugins as readonly unknown[]).length > 0 ? new CallComms(id, owner.format, (envelope) => this.send(envelope)) : undefined;
   }
 
   get done(): boolean {
