@@ -7,10 +7,11 @@
  */
 import type { Comm, CommAckOptions, CommData, CommOpenBodyOptions, CommRequestOptions, CommSchema } from '../lib/comm/types.js';
 import { CommClosedError, CommCloseRequestError, CommTimeoutError, InvalidOptionError } from '../lib/errors/index.js';
-import { COMM_WINDOW, type CommEnvelope, type CommKind } from '../lib/wire/protocol.js';
+import { COMM_WINDOW, type HostCommEnvelope } from '../lib/wire/protocol.js';
+import { commId } from '../lib/comm/id.js';
 import { MAX_TIMER_MS } from '../lib/options.js';
 import { assertSendable } from '../lib/wire/serializable.js';
-import type { CommEndpoint, RunContext } from './runtime.js';
+import type { CommEndpoint, CallContext } from './runtime.js';
 
 interface PendingRequest {
   resolve(value: unknown): void;
@@ -20,8 +21,9 @@ interface PendingRequest {
 
 export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, CommEndpoint {
   readonly id: string;
+  readonly #name: string;
   #state: 'idle' | 'open' | 'closed' = 'idle';
-  readonly #context: RunContext;
+  readonly #context: CallContext;
   readonly #requests = new Map<number, PendingRequest>();
   #lastRequest = 0;
   /** Acks awaited for open/close; the host acks in order. */
@@ -34,14 +36,15 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
   /** Senders waiting for credit. */
   #blocked: (() => void)[] = [];
 
-  constructor(id: string, context: RunContext) {
-    this.id = id;
+  constructor(name: string, context: CallContext) {
+    this.id = commId(context.id, name);
+    this.#name = name;
     this.#context = context;
     const onAbort = () =>
-      this.receive({ t: 'comm', kind: 'close-request', comm: id, data: `the call was cancelled (${String(context.signal.reason)})` });
+      this.receive({ t: 'comm', kind: 'close-request', call: context.id, comm: name, data: `the call was cancelled (${String(context.signal.reason)})` });
     if (context.signal.aborted) onAbort();
     else context.signal.addEventListener('abort', onAbort, { once: true });
-    const detach = context.attachComm(id, this);
+    const detach = context.attachComm(name, this);
     // A task that returns or throws with the comm open still closes it: the host always sees comm-close.
     context.beforeSettle(() => {
       context.signal.removeEventListener('abort', onAbort);
@@ -73,7 +76,7 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
   send(data: CommData<S, 'message'>): Promise<void> {
     this.#usable('send');
     const bytes = this.#check('send', data);
-    this.#context.message(this.id, data, bytes);
+    this.#context.message(this.#name, data, bytes);
     // The host's handlers lag a whole window behind: wait for them (unless it stopped answering).
     if (++this.#sent >= this.#allowed && this.#closeRequest === undefined) return this.#credit();
     return this.#context.ready();
@@ -105,7 +108,7 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
         }, timeout);
       }
       this.#requests.set(request, pending);
-      this.#context.send({ t: 'comm', kind: 'request', comm: this.id, request, data });
+      this.#context.send({ t: 'comm', kind: 'request', call: this.#context.id, comm: this.#name, request, data });
       this.#context.flush();
     });
     // Settled when the call ends even if nobody awaits it then: not an unhandled rejection.
@@ -128,35 +131,34 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     this.#state = 'closed';
     const ack = options.waitForAck === true && this.#closeRequest === undefined;
     const acked = ack ? this.#ackPromise() : undefined;
-    this.#context.send({ t: 'comm', kind: 'close', comm: this.id, ...(data === undefined ? {} : { data }), ...(ack ? { ack } : {}) });
+    this.#context.send({ t: 'comm', kind: 'close', call: this.#context.id, comm: this.#name, ...(data === undefined ? {} : { data }), ...(ack ? { ack } : {}) });
     if (ack) this.#context.flush();
     await acked;
   }
 
   /** Envelopes from the host: responses, acks, close requests. */
-  receive(envelope: CommEnvelope): void {
-    const kind: CommKind = envelope.kind;
-    switch (kind) {
+  receive(envelope: HostCommEnvelope): void {
+    switch (envelope.kind) {
       case 'response':
       case 'response-error': {
-        const pending = this.#requests.get(envelope.request ?? -1);
+        const pending = this.#requests.get(envelope.request);
         // Unknown ids are answers to requests that timed out: dropped, never handed to another request.
         if (!pending) return;
-        this.#requests.delete(envelope.request ?? -1);
+        this.#requests.delete(envelope.request);
         clearTimeout(pending.timer);
-        if (kind === 'response') pending.resolve(envelope.data);
-        else pending.reject(new CommCloseRequestError(this.id, String(envelope.data)));
+        if (envelope.kind === 'response') pending.resolve(envelope.data);
+        else pending.reject(new CommCloseRequestError(this.id, envelope.data));
         return;
       }
       case 'ack':
         this.#acks.shift()?.();
         return;
       case 'credit':
-        this.#allowed = Number(envelope.data) + COMM_WINDOW;
+        this.#allowed = envelope.data + COMM_WINDOW;
         if (this.#sent < this.#allowed) this.#unblock();
         return;
       case 'close-request': {
-        this.#closeRequest ??= String(envelope.data);
+        this.#closeRequest ??= envelope.data;
         for (const [id, pending] of this.#requests) {
           this.#requests.delete(id);
           clearTimeout(pending.timer);
@@ -167,13 +169,8 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
         this.#unblock();
         return;
       }
-      case 'open':
-      case 'message':
-      case 'request':
-      case 'close':
-        return;
       default:
-        kind satisfies never;
+        envelope satisfies never;
     }
   }
 
@@ -183,7 +180,7 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     this.#state = 'open';
     const ack = waitForAck && this.#closeRequest === undefined;
     const acked = ack ? this.#ackPromise() : undefined;
-    this.#context.send({ t: 'comm', kind: 'open', comm: this.id, ...(data === undefined ? {} : { data }), ...(ack ? { ack } : {}) });
+    this.#context.send({ t: 'comm', kind: 'open', call: this.#context.id, comm: this.#name, ...(data === undefined ? {} : { data }), ...(ack ? { ack } : {}) });
     if (ack) this.#context.flush();
     await acked;
   }
@@ -205,7 +202,7 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
   #finish(): void {
     if (this.#state === 'open') {
       this.#state = 'closed';
-      this.#context.send({ t: 'comm', kind: 'close', comm: this.id });
+      this.#context.send({ t: 'comm', kind: 'close', call: this.#context.id, comm: this.#name });
     }
     for (const pending of this.#requests.values()) {
       clearTimeout(pending.timer);

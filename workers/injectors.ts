@@ -5,5 +5,5 @@ import { PipeComm } from './comm.js';
 import type { Injector } from './runtime.js';
 
 export function defaultInjectors(): Map<string, Injector> {
-  return new Map<string, Injector>([['comm', (context, name) => new PipeComm(`${context.id}:${name}`, context)]]);
+  return new Map<string, Injector>([['comm', (context, name) => new PipeComm(name, context)]]);
 }

@@ -7,21 +7,21 @@
 import { ProtocolError, SerializationError } from '../lib/errors/index.js';
 import { serializeError } from '../lib/wire/error-codec.js';
 import { fitError } from '../lib/wire/error-size.js';
-import type { ChildEnvelope, CommEnvelope, HostEnvelope, InjectSpec, RunEnvelope, TaskIdentity } from '../lib/wire/protocol.js';
+import type { ChildEnvelope, HostCommEnvelope, HostEnvelope, InjectSpec, RunEnvelope, TaskIdentity } from '../lib/wire/protocol.js';
 import { assertSendable, type WireFormat } from '../lib/wire/serializable.js';
 import { loadTask } from './load.js';
 import { setOutputLabel } from './output.js';
 
-/** What a run offers the values injected into it. */
-export interface RunContext {
+/** What a call offers the values injected into it. */
+export interface CallContext {
   readonly id: number;
   readonly task: TaskIdentity;
   readonly format: WireFormat;
   /** Aborted when the host cancels the run. */
   readonly signal: AbortSignal;
   send(envelope: ChildEnvelope, bytes?: number): void;
-  /** Sends `data` as a message of comm `comm`, joining the messages just before it on that comm. */
-  message(comm: string, data: unknown, bytes: number): void;
+  /** Sends `data` as a message of this call's comm `name`, joining the messages just before it on that comm. */
+  message(name: string, data: unknown, bytes: number): void;
   /** Hands what is queued to the channel now: the sender is about to wait for an answer. */
   flush(): void;
   /** Resolves once everything handed over so far is written to the channel. */
@@ -30,16 +30,16 @@ export interface RunContext {
   ready(): Promise<void>;
   /** Runs before the run's result is sent, whether it returned or threw. */
   beforeSettle(cleanup: () => void): void;
-  /** Routes the host's comm envelopes for comm `id` to `endpoint`; returns the undo. */
-  attachComm(id: string, endpoint: CommEndpoint): () => void;
+  /** Routes the host's envelopes for this call's comm `name` to `endpoint`; returns the undo. */
+  attachComm(name: string, endpoint: CommEndpoint): () => void;
 }
 
 /** Builds the value injected under `name`. */
-export type Injector = (context: RunContext, name: string, spec: InjectSpec) => unknown;
+export type Injector = (context: CallContext, name: string, spec: InjectSpec) => unknown;
 
 /** Receives the host's comm envelopes for one comm. */
 export interface CommEndpoint {
-  receive(envelope: CommEnvelope): void;
+  receive(envelope: HostCommEnvelope): void;
 }
 
 export interface RuntimeChannel {
@@ -68,13 +68,14 @@ interface ActiveRun {
   /** Made on first use: most calls are never cancelled and inject nothing that listens. */
   abort: AbortController | undefined;
   cleanups: (() => void)[] | undefined;
+  /** The call's comms, by name. */
+  comms: Map<string, CommEndpoint> | undefined;
 }
 
 export class Runtime {
   readonly #channel: RuntimeChannel;
   readonly #format: WireFormat;
   readonly #injectors: ReadonlyMap<string, Injector>;
-  readonly #comms = new Map<string, CommEndpoint>();
   readonly #tasks = new Map<number, Defined>();
   #queue: RunEnvelope[] = [];
   #head = 0;
@@ -134,8 +135,8 @@ export class Runtime {
       this.#channel.push({ t: 'error', id: envelope.id, error: { $error: 1, name, message, ...(stack === undefined ? {} : { stack }) } });
       return true;
     }
-    const id = envelope.t === 'result' ? envelope.id : envelope.t === 'comm' ? Number.parseInt(envelope.comm, 10) : undefined;
-    if (id === undefined || Number.isNaN(id)) return false;
+    const id = envelope.t === 'result' ? envelope.id : envelope.t === 'comm' ? envelope.call : undefined;
+    if (id === undefined) return false;
     const what = envelope.t === 'result' ? 'the return value' : 'comm data';
     const failure = new SerializationError('Sending to the host', what, `cannot be serialized (${error.message})`, this.#format.serialization);
     this.#channel.push({ t: 'error', id, error: fitError(serializeError(failure, this.#format.serialization), this.#format) });
@@ -155,9 +156,12 @@ export class Runtime {
       case 'cancel':
         this.#cancel(envelope.id, envelope.reason, envelope.ifQueued === true);
         return;
-      case 'comm':
-        this.#comms.get(envelope.comm)?.receive(envelope);
+      case 'comm': {
+        // A late answer for a call that has settled finds no comm: its comms are gone.
+        const active = this.#active;
+        if (active?.envelope.id === envelope.call) active.comms?.get(envelope.comm)?.receive(envelope);
         return;
+      }
       default:
         envelope satisfies never;
     }
@@ -216,6 +220,7 @@ export class Runtime {
       task: defined?.identity ?? { module: 'unknown', export: `task #${envelope.task}` },
       abort: undefined,
       cleanups: undefined,
+      comms: undefined,
     };
     this.#active = active;
     setOutputLabel(envelope.label);
@@ -285,7 +290,7 @@ export class Runtime {
     return [...args, injected];
   }
 
-  #contextOf(active: ActiveRun): RunContext {
+  #contextOf(active: ActiveRun): CallContext {
     const channel = this.#channel;
     return {
       id: active.envelope.id,
@@ -296,21 +301,23 @@ export class Runtime {
       },
       send: (envelope, bytes) => channel.push(envelope, bytes),
       message: (comm, data, bytes) => {
+        const call = active.envelope.id;
         const tail = channel.tail();
-        if (tail?.t === 'comm' && tail.kind === 'message' && tail.comm === comm) {
-          (tail.data as unknown[]).push(data);
+        if (tail?.t === 'comm' && tail.kind === 'message' && tail.call === call && tail.comm === comm) {
+          tail.data.push(data);
           channel.extended(bytes);
         } else {
-          channel.push({ t: 'comm', kind: 'message', comm, data: [data] }, bytes);
+          channel.push({ t: 'comm', kind: 'message', call, comm, data: [data] }, bytes);
         }
       },
       flush: () => void channel.flush(),
       written: () => channel.drained(),
       ready: () => channel.ready(),
       beforeSettle: (cleanup) => (active.cleanups ??= []).push(cleanup),
-      attachComm: (id, endpoint) => {
-        this.#comms.set(id, endpoint);
-        return () => this.#comms.delete(id);
+      attachComm: (name, endpoint) => {
+        const comms = (active.comms ??= new Map());
+        comms.set(name, endpoint);
+        return () => comms.delete(name);
       },
     };
   }

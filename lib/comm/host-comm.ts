@@ -2,10 +2,11 @@
  * The host's end of one comm: answers requests and acks, and can ask the task to stop asking.
  */
 import type { Future } from '../future.js';
-import { COMM_CREDIT_EVERY, COMM_HOST_LIMIT, type CommEnvelope } from '../wire/protocol.js';
+import { COMM_CREDIT_EVERY, COMM_HOST_LIMIT, type ChildCommEnvelope, type HostCommEnvelope } from '../wire/protocol.js';
 import type { WireFormat } from '../wire/serializable.js';
 import type { AnyTask } from '../task.js';
 import { assertSendable } from '../wire/serializable.js';
+import { commId } from './id.js';
 
 /**
  * How a host comm reaches its task: the seam for other transports. The default runs over the
@@ -15,9 +16,9 @@ export interface CommTransport {
   /** How values cross: answers are checked against it before they are sent. */
   readonly format: WireFormat;
   /** Sends an envelope to the task's end of the comm. */
-  send(envelope: CommEnvelope): void;
-  /** Delivers the task's envelopes for comm `comm`, in order; returns the undo. */
-  onComm(comm: string, receive: (envelope: CommEnvelope) => void): () => void;
+  send(envelope: HostCommEnvelope): void;
+  /** Delivers the task's envelopes for the call's comm named `name`, in order; returns the undo. */
+  onComm(name: string, receive: (envelope: ChildCommEnvelope) => void): () => void;
   /** Calls `listener` if the run starts ending while the call is in flight. */
   onRunEnding(listener: (reason: string) => void): void;
 }
@@ -25,6 +26,8 @@ export interface CommTransport {
 export class HostComm {
   /** The same id as the task's `comm.id`. */
   readonly id: string;
+  /** The parameter the comm is injected under. */
+  readonly name: string;
   readonly future: Future;
   readonly task: AnyTask;
   readonly #transport: CommTransport;
@@ -37,8 +40,9 @@ export class HostComm {
   #received = 0;
 
   /** @internal Made by the Comm plugin for each call. */
-  constructor(id: string, future: Future, task: AnyTask, transport: CommTransport) {
-    this.id = id;
+  constructor(name: string, future: Future, task: AnyTask, transport: CommTransport) {
+    this.id = commId(future.id, name);
+    this.name = name;
     this.future = future;
     this.task = task;
     this.#transport = transport;
@@ -61,7 +65,7 @@ export class HostComm {
   requestClose(reason = 'the host closed the comm'): void {
     if (this.#refusal !== undefined) return;
     this.#refusal = reason;
-    this.#transport.send({ t: 'comm', kind: 'close-request', comm: this.id, data: reason });
+    this.#transport.send({ t: 'comm', kind: 'close-request', call: this.future.id, comm: this.name, data: reason });
   }
 
   /** @internal */
@@ -72,12 +76,12 @@ export class HostComm {
   /** @internal */
   respond(request: number, value: unknown): void {
     assertSendable(value, this.#transport.format, 'msg.respond()', 'value');
-    this.#transport.send({ t: 'comm', kind: 'response', comm: this.id, request, data: value });
+    this.#transport.send({ t: 'comm', kind: 'response', call: this.future.id, comm: this.name, request, data: value });
   }
 
   /** @internal */
   fail(request: number, reason: string): void {
-    this.#transport.send({ t: 'comm', kind: 'response-error', comm: this.id, request, data: reason });
+    this.#transport.send({ t: 'comm', kind: 'response-error', call: this.future.id, comm: this.name, request, data: reason });
   }
 
   /**
@@ -99,12 +103,12 @@ export class HostComm {
     this.#handled += count;
     if (this.#handled - this.#credited < COMM_CREDIT_EVERY) return;
     this.#credited = this.#handled;
-    this.#transport.send({ t: 'comm', kind: 'credit', comm: this.id, data: this.#handled });
+    this.#transport.send({ t: 'comm', kind: 'credit', call: this.future.id, comm: this.name, data: this.#handled });
   }
 
   /** @internal */
   ack(): void {
-    this.#transport.send({ t: 'comm', kind: 'ack', comm: this.id });
+    this.#transport.send({ t: 'comm', kind: 'ack', call: this.future.id, comm: this.name });
   }
 
   toString(): string {

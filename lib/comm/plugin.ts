@@ -9,7 +9,7 @@ import { futureLink } from '../future-link.js';
 import type { Emitted } from '../events/emitter.js';
 import type { Plugin, PluginTypes, SubmitCall } from '../plugin.js';
 import type { AnyTask } from '../task.js';
-import { COMM_HOST_LIMIT, type CommEnvelope } from '../wire/protocol.js';
+import { COMM_HOST_LIMIT, type ChildCommEnvelope, type CommClose, type CommOpen, type CommRequest } from '../wire/protocol.js';
 import { HostComm, type CommTransport } from './host-comm.js';
 import { CommMsg, type CommMsgKind } from './msg.js';
 import type { Comm, CommData, CommSchema } from './types.js';
@@ -102,18 +102,18 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
 
   #connect(task: AnyTask, future: Future): void {
     const transport = this.#createComms(future);
-    const comm = new HostComm(`${future.id}:${this.parameterName}`, future, task, transport);
+    const comm = new HostComm(this.parameterName, future, task, transport);
     this.#comms.set(future, comm);
-    transport.onComm(comm.id, (envelope) => this.#receive(comm, envelope));
+    transport.onComm(comm.name, (envelope) => this.#receive(comm, envelope));
     transport.onRunEnding((reason) => comm.requestClose(reason));
   }
 
-  #receive(comm: HostComm, envelope: CommEnvelope): void {
+  #receive(comm: HostComm, envelope: ChildCommEnvelope): void {
     // The comm's own task: one plugin instance may serve several tasks.
     const task = comm.task as unknown as CommTask;
     if (comm.future.done()) {
       // The call was cancelled: no more events for it, but never leave a request waiting.
-      if (envelope.kind === 'request' && envelope.request !== undefined) comm.fail(envelope.request, 'the call was cancelled');
+      if (envelope.kind === 'request') comm.fail(envelope.request, 'the call was cancelled');
       return;
     }
     switch (envelope.kind) {
@@ -122,7 +122,7 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
         this.#acked(comm, envelope, task.emit('comm-open', this.#msg('open', comm, envelope)));
         return;
       case 'message': {
-        const data = envelope.data as unknown[];
+        const { data } = envelope;
         if (!comm.arrived(data.length)) {
           futureLink(comm.future)?.terminate(ProtocolError.commFlood(comm.id, COMM_HOST_LIMIT));
           return;
@@ -145,12 +145,11 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
         this.#acked(comm, envelope, task.emit('comm-close', this.#msg('close', comm, envelope)));
         return;
       default:
-        // Host → child kinds never arrive here.
-        return;
+        envelope satisfies never;
     }
   }
 
-  #request(task: CommTask, comm: HostComm, envelope: CommEnvelope): void {
+  #request(task: CommTask, comm: HostComm, envelope: CommRequest): void {
     const msg = this.#msg('request', comm, envelope);
     if (comm.refusal !== undefined) {
       msg.fail(comm.refusal);
@@ -168,14 +167,14 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
   }
 
   /** Acks an open/close that asked for it, once its handlers (async ones included) are done. */
-  #acked(comm: HostComm, envelope: CommEnvelope, emitted: Emitted): void {
+  #acked(comm: HostComm, envelope: CommOpen | CommClose, emitted: Emitted): void {
     if (!envelope.ack) return;
     if (typeof emitted === 'boolean') comm.ack();
     else void emitted.pending.then(() => comm.ack());
   }
 
-  #msg(kind: CommMsgKind, comm: HostComm, envelope: CommEnvelope): CommMsg<never> {
-    return new CommMsg(kind, envelope.data as never, comm, envelope.request);
+  #msg(kind: CommMsgKind, comm: HostComm, envelope: CommOpen | CommRequest | CommClose): CommMsg<never> {
+    return new CommMsg(kind, envelope.data as never, comm, envelope.kind === 'request' ? envelope.request : undefined);
   }
 }
 
