@@ -1,7 +1,12 @@
 // `node scripts/parallel.mjs typecheck lint jest`: runs those npm scripts at once and fails if any
-// of them fails. tsc and eslint use one core each and jest's workers wait on their children's
-// clocks, so together they finish well before one after the other. The last script's output is
-// live; each other one's is printed whole when it ends, so the logs do not interleave mid-line.
+// of them fails. The last one runs as usual, its output live; the others run at the lowest CPU
+// priority (nice 19), each one's output printed whole when it ends.
+//
+// Why: jest's workers spend part of their time waiting on their children's clocks, and tsc and
+// eslint (70 CPU-s between them) can use those gaps. At nice 19 they get the CPU only when jest
+// leaves it (Linux gives them about 1/70 of a core jest wants), so the timing-sensitive specs
+// see no more load than they would alone: run at normal priority beside jest they made specs
+// time out on a loaded machine. At worst the checks finish after jest, as if run after it.
 import { spawn } from 'node:child_process';
 
 const names = process.argv.slice(2);
@@ -10,7 +15,8 @@ const runs = names.map(
     new Promise((resolve) => {
       const started = Date.now();
       const live = index === names.length - 1;
-      const child = spawn('npm', ['run', name], { stdio: ['ignore', live ? 'inherit' : 'pipe', live ? 'inherit' : 'pipe'] });
+      const [command, ...args] = live || process.platform === 'win32' ? ['npm', 'run', name] : ['nice', '-n', '19', 'npm', 'run', name];
+      const child = spawn(command, args, { stdio: ['ignore', live ? 'inherit' : 'pipe', live ? 'inherit' : 'pipe'] });
       const output = [];
       child.stdout?.on('data', (chunk) => output.push(chunk));
       child.stderr?.on('data', (chunk) => output.push(chunk));
