@@ -1,15 +1,16 @@
 /**
- * Comm.Plugin: injects a comm into every call of its task and turns the task's comm envelopes
- * into the task events comm-open, comm-message, comm-request and comm-close.
+ * Comm.Plugin: injects a comm into every call of its task and connects the host's end of it,
+ * whose envelopes become the task events comm-open, comm-message, comm-request and comm-close
+ * (one file per kind: open.ts, message.ts, request.ts, close.ts; dispatched by receive.ts).
  */
 import { InjectionConflictError, InvalidOptionError, ProtocolError } from '../errors/index.js';
 import { checkOptions } from '../options.js';
 import type { Future } from '../future.js';
-import type { Emitted } from '../events/emitter.js';
-import { callLink, type Plugin, type PluginTask, type PluginTypes, type SubmitCall } from '../plugin.js';
-import { COMM_HOST_LIMIT, type ChildCommEnvelope, type CommClose, type CommOpen, type CommRequest } from '../wire/protocol.js';
-import { HostComm, type CommTransport } from './host-comm.js';
-import { CommMsg, type CommMsgKind } from './msg.js';
+import { callLink, type Plugin, type PluginTypes, type SubmitCall } from '../plugin.js';
+import type { HostComm, CommTransport } from './host-comm.js';
+import type { CommMsg } from './msg.js';
+import { receiveComm } from './receive.js';
+import { CommSession, type CommTask } from './session.js';
 import type { Comm, CommData, CommSchema } from './types.js';
 
 /** The events the Comm plugin adds to its task, typed from the task's comm schema `S`. */
@@ -44,9 +45,6 @@ interface CommTypes<N extends string> extends PluginTypes {
 }
 
 const EVENTS = ['comm-open', 'comm-message', 'comm-request', 'comm-close'] as const satisfies readonly (keyof CommEvents)[];
-
-/** The task as this plugin uses it, typed with its events. */
-type CommTask = PluginTask<CommEvents>;
 
 export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N>> {
   readonly name = 'comm-plugin';
@@ -96,78 +94,10 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
 
   #connect(task: CommTask, future: Future): void {
     const transport = this.#createComms(future);
-    const comm = new HostComm(this.parameterName, future, task, transport);
-    this.#comms.set(future, comm);
-    transport.onComm(comm.name, (envelope) => this.#receive(task, comm, envelope));
-    transport.onRunEnding((reason) => comm.requestClose(reason));
-  }
-
-  /** `task`: the comm's own (one plugin instance may serve several tasks). */
-  #receive(task: CommTask, comm: HostComm, envelope: ChildCommEnvelope): void {
-    if (comm.future.done()) {
-      // The call was cancelled: no more events for it, but never leave a request waiting.
-      if (envelope.kind === 'request') comm.fail(envelope.request, 'the call was cancelled');
-      return;
-    }
-    switch (envelope.kind) {
-      case 'open':
-        comm.setState('open');
-        this.#acked(comm, envelope, task.emit('comm-open', this.#msg('open', comm, envelope)));
-        return;
-      case 'message': {
-        const { data } = envelope;
-        if (!comm.arrived(data.length)) {
-          callLink(comm.future)?.terminate(ProtocolError.commFlood(comm.id, COMM_HOST_LIMIT));
-          return;
-        }
-        // Counted as handled when their handlers are done: async ones that lag hold the task back.
-        let handled = 0;
-        for (const item of data) {
-          const emitted = task.emit('comm-message', new CommMsg('message', item as never, comm));
-          if (typeof emitted === 'boolean') handled++;
-          else void emitted.pending.then(() => comm.handled(1));
-        }
-        comm.handled(handled);
-        return;
-      }
-      case 'request':
-        this.#request(task, comm, envelope);
-        return;
-      case 'close':
-        comm.setState('closed');
-        this.#acked(comm, envelope, task.emit('comm-close', this.#msg('close', comm, envelope)));
-        return;
-      default:
-        envelope satisfies never;
-    }
-  }
-
-  #request(task: CommTask, comm: HostComm, envelope: CommRequest): void {
-    const msg = this.#msg('request', comm, envelope);
-    if (comm.refusal !== undefined) {
-      msg.fail(comm.refusal);
-      return;
-    }
-    if (task.listenerCount('comm-request', { hidden: true }) === 0) {
-      task.emit('comm-request', msg);
-      msg.fail(`task "${task.name}" has no 'comm-request' handler in the host, so nothing can answer`);
-      return;
-    }
-    const emitted = task.emit('comm-request', msg);
-    const failed = `the host's 'comm-request' handler threw`;
-    if (emitted === false) msg.fail(failed);
-    else if (emitted !== true) void emitted.pending.then((ok) => ok || msg.fail(failed));
-  }
-
-  /** Acks an open/close that asked for it, once its handlers (async ones included) are done. */
-  #acked(comm: HostComm, envelope: CommOpen | CommClose, emitted: Emitted): void {
-    if (!envelope.ack) return;
-    if (typeof emitted === 'boolean') comm.ack();
-    else void emitted.pending.then(() => comm.ack());
-  }
-
-  #msg(kind: CommMsgKind, comm: HostComm, envelope: CommOpen | CommRequest | CommClose): CommMsg<never> {
-    return new CommMsg(kind, envelope.data as never, comm, envelope.kind === 'request' ? envelope.request : undefined);
+    const session = new CommSession(this.parameterName, future, task, transport);
+    this.#comms.set(future, session.comm);
+    transport.onComm(this.parameterName, (envelope) => receiveComm(session, envelope));
+    transport.onRunEnding((reason) => session.requestClose(reason));
   }
 }
 

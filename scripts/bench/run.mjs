@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [GROUP...]`: runs forkline and its baselines side by side, case
  * group by case group, prints the table and writes bench/results.json.
  *
- * Groups: throughput, comm, roundtrip, scaling, startup, cli, rss. `--quick` runs all of them in under
+ * Groups: throughput, comm, roundtrip, scaling, startup, cli, rss, scale (BullMQ over a Redis it starts). `--quick` runs all of them in under
  * a minute on a 2-core machine; `--out FILE` writes the results elsewhere.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -11,12 +11,13 @@ import cli from './cli.mjs';
 import comm from './comm.mjs';
 import roundtrip from './roundtrip.mjs';
 import rss from './rss.mjs';
+import scale from './queue-scale.mjs';
 import scaling from './scaling.mjs';
 import startup from './startup.mjs';
 import throughput from './throughput.mjs';
 import { foreignLoad, note, printTable, writeResults } from './stats.mjs';
 
-const GROUPS = { throughput, comm, roundtrip, scaling, startup, cli, rss };
+const GROUPS = { throughput, comm, roundtrip, scaling, startup, cli, rss, scale };
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
