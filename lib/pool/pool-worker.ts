@@ -56,6 +56,63 @@ export class PoolWorker {
     if (!this.closing) this.state = 'closing';
   }
 
+  /** Asks the worker to finish; it exits once its channel closes. */
+  closeGracefully(): void {
+    this.close();
+    this.handle.close();
+  }
+
+  /** Stops the worker now; `replace`: start another in its place when it has exited. */
+  kill(replace = false): void {
+    this.close();
+    this.replace ||= replace;
+    this.handle.kill();
+  }
+
+  /**
+   * Bounds the time from the child's `exiting` to its exit: the announcement may be forged by a
+   * task that goes on running, and the host sends a closing child nothing more.
+   */
+  boundExit(ms: number, expired: () => void): void {
+    if (this.exitTimer !== undefined) return;
+    this.exitTimer = setTimeout(expired, ms);
+    this.exitTimer.unref();
+  }
+
+  /** `job`, the head, is loading its module: `expired` runs if it still is after `ms`. */
+  watchLoad(job: Job, ms: number, expired: () => void): void {
+    if (ms === Infinity) return;
+    clearTimeout(this.loadTimer);
+    this.loadTimer = setTimeout(() => {
+      if (this.head === job) expired();
+    }, ms);
+    this.loadTimer.unref();
+  }
+
+  /** Idle from now: `expired` runs after `ms` unless a call comes first (dispatch clears it). */
+  watchIdle(ms: number, expired: () => void): void {
+    if (ms === Infinity || this.closing || this.idleTimer !== undefined) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      expired();
+    }, ms);
+    this.idleTimer.unref();
+  }
+
+  /** The cancelled `job` runs here: stop this worker unless it returned within `ms`. */
+  stopAfterGrace(job: Job, ms: number): void {
+    setTimeout(() => {
+      if (this.jobs.get(job.id) === job) this.kill(true);
+    }, ms).unref();
+  }
+
+  /** Clears every timer: the worker has exited. */
+  clearTimers(): void {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.loadTimer);
+    clearTimeout(this.exitTimer);
+  }
+
   /** How many calls it may hold: one, or 1 + `prefetch` while its calls are short. */
   room(prefetch: number, maxTasks: number): number {
     const short = this.averageMs !== undefined && this.averageMs < SHORT_CALL_MS;

@@ -5,6 +5,11 @@
  * The waiting line is our own (line.ts) rather than p-queue: a job here needs no promise of its
  * own, and p-queue's per-job promises measured ~4 µs a job against ~0.2 µs
  * (scripts/bench/queue-overhead.mjs), a sixth of a tiny task's whole budget.
+ *
+ * Split by concern: this file is the Executor (taking, cancelling, failing and shutting down
+ * calls, and what a worker's exit means for them); which worker takes a call is dispatch.ts,
+ * reading a child's frame receive.ts, a worker's own state and timers pool-worker.ts, the pool's
+ * record of a call pool-job.ts.
  */
 import { CancelledError, ProtocolError, SerializationError, TaskLoadError, WorkerCrashedError } from '../errors/index.js';
 import { inline, log } from '../debug.js';
@@ -139,20 +144,13 @@ export class Pool implements Executor {
     worker.handle.send({ t: 'cancel', id: job.id, reason: error.message });
     // Not running yet as far as the host knows; but it may be by the time the cancel arrives
     // (the previous call's result is on its way): it gets its timer once it is the head.
-    if (worker.head === job) this.#stopAfterGrace(worker, job);
+    if (worker.head === job) worker.stopAfterGrace(job, this.#options.killGracePeriod);
     else worker.cancelledAhead.add(job);
   }
 
   #withdraw(worker: PoolWorker, job: Job, error: Error): void {
     job.withdrawn = error;
     worker.handle.send({ t: 'cancel', id: job.id, reason: error.message, ifQueued: true });
-  }
-
-  /** The cancelled `job` is its worker's running call: stop the worker unless it returns in time. */
-  #stopAfterGrace(worker: PoolWorker, job: Job): void {
-    setTimeout(() => {
-      if (worker.jobs.get(job.id) === job) this.#kill(worker, { replace: true });
-    }, this.#options.killGracePeriod).unref();
   }
 
   terminate(call: ExecutorCall, error: Error): void {
@@ -163,7 +161,7 @@ export class Pool implements Executor {
     call.settle({ state: 'rejected', error });
     // What else it holds never started: it goes to the other workers.
     this.#requeue(this.#takeJobs(worker));
-    this.#kill(worker, { replace: true });
+    worker.kill(true);
     this.#pump();
   }
 
@@ -177,7 +175,7 @@ export class Pool implements Executor {
     const [head, ...waiting] = this.#takeJobs(worker);
     if (head) head.call.settle({ state: 'rejected', error });
     this.#requeue(waiting);
-    this.#kill(worker, { replace: true });
+    worker.kill(true);
     this.#pump();
     this.#checkIdle();
   }
@@ -223,7 +221,7 @@ export class Pool implements Executor {
     }
     if (this.#shuttingDown) {
       // A shutdown is waiting for running calls: escalated, it kills their workers now.
-      if (!wait) for (const worker of this.#workers) this.#kill(worker);
+      if (!wait) for (const worker of this.#workers) worker.kill();
       return this.#shuttingDown;
     }
     this.#shuttingDown = this.#closeAll(wait).finally(() => {
@@ -243,8 +241,8 @@ export class Pool implements Executor {
     this.#stopping = true;
     const exits = [...this.#workers].map((worker) => this.#exited(worker));
     for (const worker of this.#workers) {
-      if (this.#killing) this.#kill(worker);
-      else this.#close(worker);
+      if (this.#killing) worker.kill();
+      else worker.closeGracefully();
     }
     await Promise.all(exits);
   }
@@ -283,26 +281,21 @@ export class Pool implements Executor {
    * and the host, which sends a closing child nothing more, would wait for it for ever.
    */
   #boundExit(worker: PoolWorker): void {
-    if (worker.exitTimer !== undefined) return;
     // Never less than the second the runtime gives its last frames (child.ts), even at 0.
     const bound = Math.max(this.#options.killGracePeriod, EXIT_FLOOR_MS);
-    worker.exitTimer = setTimeout(() => {
+    worker.boundExit(bound, () => {
       log.pool('child %s announced its exit %d ms ago and is still there: stopping it', worker.handle.pid, bound);
-      this.#kill(worker, { replace: true });
-    }, bound);
-    worker.exitTimer.unref();
+      worker.kill(true);
+    });
   }
 
   /** The head job is loading its module: it gets `loadTimeout` for that. */
   #loading(worker: PoolWorker, job: Job): void {
-    if (this.#options.loadTimeout === Infinity) return;
-    clearTimeout(worker.loadTimer);
-    worker.loadTimer = setTimeout(() => {
-      if (worker.head !== job) return;
-      log.pool('child %s took over %d ms to load %s', worker.handle.pid, this.#options.loadTimeout, job.call.request.task.module);
-      this.#failWorker(worker, new TaskLoadError(job.call.request.task, 'load-timeout', { found: `${this.#options.loadTimeout} ms` }));
-    }, this.#options.loadTimeout);
-    worker.loadTimer.unref();
+    const { loadTimeout } = this.#options;
+    worker.watchLoad(job, loadTimeout, () => {
+      log.pool('child %s took over %d ms to load %s', worker.handle.pid, loadTimeout, job.call.request.task.module);
+      this.#failWorker(worker, new TaskLoadError(job.call.request.task, 'load-timeout', { found: `${loadTimeout} ms` }));
+    });
   }
 
   /**
@@ -334,7 +327,7 @@ export class Pool implements Executor {
     // A call cancelled while the one before it ran is now the one running, if it started.
     if (worker.cancelledAhead.size > 0) {
       const head = worker.head;
-      if (head && worker.cancelledAhead.delete(head)) this.#stopAfterGrace(worker, head);
+      if (head && worker.cancelledAhead.delete(head)) worker.stopAfterGrace(head, this.#options.killGracePeriod);
     }
     worker.finished(performance.now());
     if (worker.ran >= this.#options.maxTasksPerWorker) {
@@ -353,20 +346,16 @@ export class Pool implements Executor {
     this.#pump();
     for (const worker of this.#workers) {
       if (worker.jobs.size > 0) continue;
-      if (worker.replace && worker.closing) this.#close(worker);
-      else if (this.#options.idleTimeout !== Infinity && !worker.closing && worker.idleTimer === undefined) {
-        worker.idleTimer = setTimeout(() => this.#closeIdle(worker), this.#options.idleTimeout);
-        worker.idleTimer.unref();
-      }
+      if (worker.replace && worker.closing) worker.closeGracefully();
+      else worker.watchIdle(this.#options.idleTimeout, () => this.#closeIdle(worker));
     }
     this.#checkIdle();
   };
 
   #closeIdle(worker: PoolWorker): void {
-    worker.idleTimer = undefined;
     if (worker.jobs.size > 0 || worker.closing || this.#stopping) return;
     log.pool('closing idle child %s', worker.handle.pid);
-    this.#close(worker);
+    worker.closeGracefully();
   }
 
   #release(worker: PoolWorker, job: Job): void {
@@ -392,9 +381,7 @@ export class Pool implements Executor {
 
   #onExit(worker: PoolWorker, exit: WorkerExit): void {
     this.#workers.delete(worker);
-    clearTimeout(worker.idleTimer);
-    clearTimeout(worker.loadTimer);
-    clearTimeout(worker.exitTimer);
+    worker.clearTimers();
     const orphans = this.#takeJobs(worker);
     if (orphans.length > 0 || !worker.closing) log.pool('child %s exited %s holding %d jobs', worker.handle.pid, inline(exit), orphans.length);
     // The child runs its jobs in order and writes out what each produced before it starts the
@@ -433,17 +420,6 @@ export class Pool implements Executor {
     }
     // Jobs submitted later get new attempts.
     this.#startFailures = 0;
-  }
-
-  #close(worker: PoolWorker): void {
-    worker.close();
-    worker.handle.close();
-  }
-
-  #kill(worker: PoolWorker, options: { replace?: boolean } = {}): void {
-    worker.close();
-    worker.replace ||= options.replace === true;
-    worker.handle.kill();
   }
 
   #exited(worker: PoolWorker): Promise<void> {
