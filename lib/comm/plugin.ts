@@ -3,8 +3,9 @@
  * whose envelopes become the task events comm-open, comm-message, comm-request and comm-close
  * (one file per kind: open.ts, message.ts, request.ts, close.ts; dispatched by receive.ts).
  */
-import { InjectionConflictError, InvalidOptionError, ProtocolError } from '../errors/index.js';
-import { checkOptions } from '../options.js';
+import { InjectionConflictError, ProtocolError } from '../errors/index.js';
+import { eventNames } from '../events/names.js';
+import { checkOptions, nonEmptyString } from '../options.js';
 import type { Future } from '../future.js';
 import { callLink, type Plugin, type PluginTypes, type SubmitCall } from '../plugin.js';
 import type { HostComm, CommTransport } from './host-comm.js';
@@ -44,7 +45,7 @@ interface CommTypes<N extends string> extends PluginTypes {
   readonly vetoes: false;
 }
 
-const EVENTS = ['comm-open', 'comm-message', 'comm-request', 'comm-close'] as const satisfies readonly (keyof CommEvents)[];
+const EVENTS = eventNames<CommEvents>({ 'comm-open': true, 'comm-message': true, 'comm-request': true, 'comm-close': true });
 
 export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N>> {
   readonly name = 'comm-plugin';
@@ -56,10 +57,7 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
 
   constructor(options: CommPluginOptions<N> = {}) {
     checkOptions(options, 'Comm.Plugin()', ['parameterName', 'createComms']);
-    const parameterName = options.parameterName ?? 'comm';
-    if (typeof parameterName !== 'string' || parameterName.length === 0) {
-      throw new InvalidOptionError('parameterName', 'a non-empty string', parameterName);
-    }
+    const parameterName = nonEmptyString(options.parameterName ?? 'comm', 'parameterName');
     this.parameterName = parameterName as N;
     this.#createComms = options.createComms ?? defaultTransport;
   }

@@ -7,9 +7,9 @@
  */
 import type { Comm, CommAckOptions, CommData, CommOpenBodyOptions, CommRequestOptions, CommSchema } from '../../lib/comm/types.js';
 import { commId } from '../../lib/comm/id.js';
-import { CommClosedError, CommCloseRequestError, CommTimeoutError, InvalidOptionError } from '../../lib/errors/index.js';
+import { CommClosedError, CommCloseRequestError, CommTimeoutError } from '../../lib/errors/index.js';
 import type { CommCloseRequest, HostCommEnvelope } from '../../lib/wire/protocol.js';
-import { MAX_TIMER_MS } from '../../lib/options.js';
+import { MAX_TIMER_MS, numberError, TIMER_DELAY } from '../../lib/options.js';
 import { assertSendable } from '../../lib/wire/serializable.js';
 import type { CallContext, CommEndpoint } from '../call-context.js';
 import { Acks } from './acks.js';
@@ -76,9 +76,8 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     this.#usable('request');
     this.#check('request', data);
     const { timeout } = options;
-    if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0 && timeout <= MAX_TIMER_MS)) {
-      return Promise.reject(new InvalidOptionError('timeout', `a number of milliseconds from 0 to ${MAX_TIMER_MS}`, timeout));
-    }
+    const invalid = timeout === undefined ? undefined : numberError(timeout, 'timeout', `a number of milliseconds from 0 to ${MAX_TIMER_MS}`, TIMER_DELAY);
+    if (invalid) return Promise.reject(invalid);
     if (this.#closeRequest !== undefined) return Promise.reject(new CommCloseRequestError(this.id, this.#closeRequest));
     const { id, answer } = this.#requests.add(timeout, () => new CommTimeoutError(this.id, timeout ?? 0));
     this.#context.send({ t: 'comm', kind: 'request', call: this.#context.id, comm: this.#name, request: id, data });
