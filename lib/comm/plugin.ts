@@ -6,11 +6,11 @@
 import { InjectionConflictError, InvalidOptionError, ProtocolError } from '../errors/index.js';
 import { checkOptions } from '../options.js';
 import type { Future } from '../future.js';
-import { callLink, type Plugin, type PluginTypes, type SubmitCall } from '../plugin.js';
+import { callLink, type Plugin, type PluginTask, type PluginTypes, type SubmitCall } from '../plugin.js';
 import type { HostComm, CommTransport } from './host-comm.js';
 import type { CommMsg } from './msg.js';
 import { receiveComm } from './receive.js';
-import { CommSession, type CommTask } from './session.js';
+import { CommSession } from './session.js';
 import type { Comm, CommData, CommSchema } from './types.js';
 
 /** The events the Comm plugin adds to its task, typed from the task's comm schema `S`. */
@@ -44,7 +44,7 @@ interface CommTypes<N extends string> extends PluginTypes {
   readonly vetoes: false;
 }
 
-const EVENTS = ['comm-open', 'comm-message', 'comm-request', 'comm-close'] as const satisfies readonly (keyof CommEvents)[];
+const EVENTS = ['comm-open', 'comm-message', 'comm-request', 'comm-close'];
 
 export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N>> {
   readonly name = 'comm-plugin';
@@ -71,7 +71,7 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
     return open;
   }
 
-  attach(task: CommTask): void {
+  attach(task: PluginTask<CommEvents>): void {
     task.addEvents(...EVENTS);
     task.on('submitted', (future: Future) => {
       this.#connect(task, future);
@@ -92,7 +92,7 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
     return [`Open Connections: ${this.openConnections}`];
   }
 
-  #connect(task: CommTask, future: Future): void {
+  #connect(task: PluginTask<CommEvents>, future: Future): void {
     const transport = this.#createComms(future);
     const session = new CommSession(this.parameterName, future, task, transport);
     this.#comms.set(future, session.comm);

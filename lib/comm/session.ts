@@ -11,7 +11,7 @@ import { HostComm, type CommTransport } from './host-comm.js';
 import { CreditWindow } from './message.js';
 import type { CommEvents } from './plugin.js';
 
-/** The comm's task, typed with the Comm plugin's events (the plugin contract hands it so). */
+/** The comm's task, typed with the events the Comm plugin added to it. */
 export type CommTask = PluginTask<CommEvents>;
 
 export class CommSession {

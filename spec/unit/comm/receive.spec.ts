@@ -4,10 +4,11 @@
  */
 import type { Emitted } from '../../../lib/events/emitter.js';
 import type { Future } from '../../../lib/future.js';
+import type { CommTask } from '../../../lib/comm/session.js';
 import type { CommTransport } from '../../../lib/comm/host-comm.js';
 import type { CommMsg } from '../../../lib/comm/msg.js';
 import { receiveComm } from '../../../lib/comm/receive.js';
-import { CommSession, type CommTask } from '../../../lib/comm/session.js';
+import { CommSession } from '../../../lib/comm/session.js';
 import { COMM_CREDIT_EVERY, type ChildCommEnvelope, type HostCommEnvelope } from '../../../lib/wire/protocol.js';
 
 type Handler = (msg: CommMsg) => Emitted;
