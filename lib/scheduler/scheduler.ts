@@ -88,6 +88,15 @@ export class Scheduler {
     return new Scheduler(pool, settings, false);
   }
 
+  /**
+   * @internal A scheduler on another executor (forkline/queue's BullMQ queue), made from the
+   * error classes it must rebuild. Not public API: the entry points that use it are.
+   */
+  static withExecutor(make: (errorClasses: ReadonlyMap<string, ErrorClass>) => Executor, options: SchedulerOptions = {}): Scheduler {
+    const settings = commonSettings(options);
+    return new Scheduler(make(knownErrors(settings.errorClasses)), settings, false);
+  }
+
   private constructor(executor: Executor, format: WireFormat, prefixOutput: boolean) {
     this.#executor = executor;
     this.#format = { serialization: format.serialization, maxPayloadBytes: format.maxPayloadBytes };
