@@ -3,9 +3,10 @@
  */
 import { futureState, type Future } from './future.js';
 import type { Executor, Job } from './pool/executor.js';
-import type { CommEnvelope } from './wire/protocol.js';
+import type { ChildCommEnvelope, HostCommEnvelope } from './wire/protocol.js';
 import type { WireFormat } from './wire/serializable.js';
 import type { CommTransport } from './comm/host-comm.js';
+import { CallComms } from './comm/call-comms.js';
 
 /** The link to a running call: the comm transport, and what limits need (start, terminate). */
 export interface FutureLink extends CommTransport {
@@ -21,18 +22,22 @@ export interface FutureLink extends CommTransport {
 /** What a link needs from the executor running its call. */
 export type LinkControl = Pick<Executor, 'sendComm' | 'terminate'>;
 
-/** The run's side of a link. */
+/** The run's side of a link. Its comm half is the comm slice's (CallComms). */
 export class Link implements FutureLink {
-  readonly format: WireFormat;
   readonly #control: LinkControl;
   #job: Job | undefined;
-  readonly #receivers = new Map<string, (envelope: CommEnvelope) => void>();
-  #ending: ((reason: string) => void)[] | undefined;
+  readonly comms: CallComms;
   #started: ((pid: number | undefined) => void)[] | undefined;
 
-  constructor(format: WireFormat, control: LinkControl) {
-    this.format = format;
+  constructor(call: number, format: WireFormat, control: LinkControl) {
     this.#control = control;
+    this.comms = new CallComms(call, format, (envelope) => {
+      if (this.#job) this.#control.sendComm(this.#job, envelope);
+    });
+  }
+
+  get format(): WireFormat {
+    return this.comms.format;
   }
 
   /** Whether anybody wants to know when the call starts (it costs an envelope). */
@@ -57,32 +62,16 @@ export class Link implements FutureLink {
     this.#job = job;
   }
 
-  onComm(comm: string, receive: (envelope: CommEnvelope) => void): () => void {
-    this.#receivers.set(comm, receive);
-    return () => this.#receivers.delete(comm);
+  onComm(name: string, receive: (envelope: ChildCommEnvelope) => void): () => void {
+    return this.comms.onComm(name, receive);
   }
 
-  send(envelope: CommEnvelope): void {
-    if (this.#job) this.#control.sendComm(this.#job, envelope);
+  send(envelope: HostCommEnvelope): void {
+    this.comms.send(envelope);
   }
 
   onRunEnding(listener: (reason: string) => void): void {
-    (this.#ending ??= []).push(listener);
-  }
-
-  /** Delivers a comm envelope from the child. */
-  receive(envelope: CommEnvelope): void {
-    const receive = this.#receivers.get(envelope.comm);
-    if (receive) receive(envelope);
-    // Nobody in the host speaks for this comm (its plugin failed to connect): never leave a
-    // request waiting.
-    else if (envelope.kind === 'request') {
-      this.send({ t: 'comm', kind: 'response-error', comm: envelope.comm, request: envelope.request, data: 'nothing in the host answers this comm' });
-    }
-  }
-
-  runEnding(reason: string): void {
-    for (const listener of this.#ending ?? []) listener(reason);
+    this.comms.onRunEnding(listener);
   }
 }
 

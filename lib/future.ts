@@ -32,13 +32,15 @@ export interface FutureOwner {
   cancel(future: Future, reason: string): boolean;
 }
 
-/** Internal: drive a future. Assigned below, where the private fields are in reach. */
+/** @internal Drive a future. Assigned below, where the private fields are in reach. */
 export let startFuture: (future: Future) => void;
+/** @internal */
 export let settleFuture: (future: Future, outcome: Outcome<unknown>) => boolean;
-/** Internal: the run's per-call state (its job and comm link), kept on the future itself. */
+/** @internal The run's per-call state (its job and comm link), kept on the future itself. */
 export let futureState: (future: Future) => unknown;
+/** @internal */
 export let setFutureState: (future: Future, state: unknown) => void;
-/** Internal: whether somebody took the future's outcome (asked for its promise: then, catch, finally, await). */
+/** @internal Whether somebody took the future's outcome (asked for its promise: then, catch, finally, await). */
 export let awaited: (future: Future) => boolean;
 
 /**

@@ -46,4 +46,4 @@ export {
   WallTimeLimitError,
   CpuTimeLimitError,
   MemoryLimitError,
-} from './errors.js';
+} from './errors/index.js';

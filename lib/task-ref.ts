@@ -7,7 +7,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError } from './errors/index.js';
 import { checkOptions } from './options.js';
 import type { TaskIdentity } from './wire/protocol.js';
 

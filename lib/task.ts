@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { Emitter, type Emitted, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from './events/emitter.js';
-import { CallVetoedError, InvalidOptionError } from './errors.js';
+import { CallVetoedError, InvalidOptionError } from './errors/index.js';
 import { checkOptions } from './options.js';
 import type { Future } from './future.js';
 import { NOTHING_INJECTED, type AnyPlugin, type Plugin, type PluginEvents, type PluginInjects, type SubmitArgs, type SubmitCall, type TaskResult } from './plugin.js';

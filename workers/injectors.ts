@@ -1,9 +1,9 @@
 /**
  * The kinds of value a plugin can ask the child to build and inject into a call.
  */
-import { PipeComm } from './comm.js';
-import type { Injector } from './runtime.js';
+import { PipeComm } from './comm/pipe-comm.js';
+import type { Injector } from './call-context.js';
 
 export function defaultInjectors(): Map<string, Injector> {
-  return new Map<string, Injector>([['comm', (context, name) => new PipeComm(`${context.id}:${name}`, context)]]);
+  return new Map<string, Injector>([['comm', (context, name) => new PipeComm(name, context)]]);
 }

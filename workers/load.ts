@@ -8,7 +8,7 @@
  */
 import { statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TaskLoadError } from '../lib/errors.js';
+import { TaskLoadError } from '../lib/errors/index.js';
 import type { TaskIdentity } from '../lib/wire/protocol.js';
 import { syntaxErrorOf } from './typescript/syntax-error.js';
 

@@ -4,55 +4,13 @@
  * The same runtime serves a forked child (workers/child.ts wires it to the IPC channel) and the
  * host itself in sequential mode (wired to an in-memory channel), so both behave alike.
  */
-import { ProtocolError, SerializationError } from '../lib/errors.js';
-import { serializeError } from '../lib/wire/error-codec.js';
-import { fitError } from '../lib/wire/error-size.js';
-import type { ChildEnvelope, CommEnvelope, HostEnvelope, InjectSpec, RunEnvelope, TaskIdentity } from '../lib/wire/protocol.js';
-import { assertSendable, type WireFormat } from '../lib/wire/serializable.js';
+import { ProtocolError } from '../lib/errors/index.js';
+import type { ChildEnvelope, HostEnvelope, RunEnvelope, TaskIdentity } from '../lib/wire/protocol.js';
+import type { WireFormat } from '../lib/wire/serializable.js';
+import { ActiveCall, type Injector, type RuntimeChannel } from './call-context.js';
 import { loadTask } from './load.js';
 import { setOutputLabel } from './output.js';
-
-/** What a run offers the values injected into it. */
-export interface RunContext {
-  readonly id: number;
-  readonly task: TaskIdentity;
-  readonly format: WireFormat;
-  /** Aborted when the host cancels the run. */
-  readonly signal: AbortSignal;
-  send(envelope: ChildEnvelope, bytes?: number): void;
-  /** Sends `data` as a message of comm `comm`, joining the messages just before it on that comm. */
-  message(comm: string, data: unknown, bytes: number): void;
-  /** Hands what is queued to the channel now: the sender is about to wait for an answer. */
-  flush(): void;
-  /** Resolves once everything handed over so far is written to the channel. */
-  written(): Promise<void>;
-  /** Waits while the channel is backed up. */
-  ready(): Promise<void>;
-  /** Runs before the run's result is sent, whether it returned or threw. */
-  beforeSettle(cleanup: () => void): void;
-  /** Routes the host's comm envelopes for comm `id` to `endpoint`; returns the undo. */
-  attachComm(id: string, endpoint: CommEndpoint): () => void;
-}
-
-/** Builds the value injected under `name`. */
-export type Injector = (context: RunContext, name: string, spec: InjectSpec) => unknown;
-
-/** Receives the host's comm envelopes for one comm. */
-export interface CommEndpoint {
-  receive(envelope: CommEnvelope): void;
-}
-
-export interface RuntimeChannel {
-  push(envelope: ChildEnvelope, bytes?: number): void;
-  tail(): ChildEnvelope | undefined;
-  extended(bytes: number): void;
-  /** Hands what is queued to the channel; false if nothing was queued. */
-  flush(): boolean;
-  /** Resolves once everything flushed is written. */
-  drained(): Promise<void>;
-  /** Resolves at once unless the channel is backed up. */
-  ready(): Promise<void>;
-}
+import { outcomeEnvelope, refusedEnvelope, type Outcome } from './outcome.js';
 
 type TaskFunction = (...args: unknown[]) => unknown;
 
@@ -62,23 +20,14 @@ interface Defined {
   fn: TaskFunction | undefined;
 }
 
-interface ActiveRun {
-  readonly envelope: RunEnvelope;
-  readonly task: TaskIdentity;
-  /** Made on first use: most calls are never cancelled and inject nothing that listens. */
-  abort: AbortController | undefined;
-  cleanups: (() => void)[] | undefined;
-}
-
 export class Runtime {
   readonly #channel: RuntimeChannel;
   readonly #format: WireFormat;
   readonly #injectors: ReadonlyMap<string, Injector>;
-  readonly #comms = new Map<string, CommEndpoint>();
   readonly #tasks = new Map<number, Defined>();
   #queue: RunEnvelope[] = [];
   #head = 0;
-  #active: ActiveRun | undefined;
+  #active: ActiveCall | undefined;
   #draining = false;
   /** Set by fatal(): the process is going down, and no other run may start. */
   #dead = false;
@@ -127,19 +76,9 @@ export class Runtime {
    * the envelope belonged to no call.
    */
   unsendable(envelope: ChildEnvelope, error: Error): boolean {
-    if (envelope.t === 'error' && '$error' in envelope.error) {
-      // Even the flattened error would not go (a property's value slipped past the checks): send
-      // what is certainly text.
-      const { name, message, stack } = envelope.error;
-      this.#channel.push({ t: 'error', id: envelope.id, error: { $error: 1, name, message, ...(stack === undefined ? {} : { stack }) } });
-      return true;
-    }
-    const id = envelope.t === 'result' ? envelope.id : envelope.t === 'comm' ? Number.parseInt(envelope.comm, 10) : undefined;
-    if (id === undefined || Number.isNaN(id)) return false;
-    const what = envelope.t === 'result' ? 'the return value' : 'comm data';
-    const failure = new SerializationError('Sending to the host', what, `cannot be serialized (${error.message})`, this.#format.serialization);
-    this.#channel.push({ t: 'error', id, error: fitError(serializeError(failure, this.#format.serialization), this.#format) });
-    return true;
+    const instead = refusedEnvelope(envelope, error, this.#format);
+    if (instead) this.#channel.push(instead);
+    return instead !== undefined;
   }
 
   receive(envelope: HostEnvelope): void {
@@ -156,7 +95,8 @@ export class Runtime {
         this.#cancel(envelope.id, envelope.reason, envelope.ifQueued === true);
         return;
       case 'comm':
-        this.#comms.get(envelope.comm)?.receive(envelope);
+        // A late answer for a call that has settled finds no comm: its comms went with it.
+        if (this.#active?.id === envelope.call) this.#active.receiveComm(envelope);
         return;
       default:
         envelope satisfies never;
@@ -165,8 +105,8 @@ export class Runtime {
 
   #cancel(id: number, reason: string, ifQueued: boolean): void {
     const active = this.#active;
-    if (active?.envelope.id === id) {
-      if (!ifQueued) (active.abort ??= new AbortController()).abort(reason);
+    if (active?.id === id) {
+      if (!ifQueued) active.abort(reason);
       return;
     }
     const index = this.#queue.findIndex((run, at) => at >= this.#head && run.id === id);
@@ -211,12 +151,8 @@ export class Runtime {
   /** Runs one call; returns a promise only when the call is asynchronous. */
   #execute(envelope: RunEnvelope): Promise<void> | undefined {
     const defined = this.#tasks.get(envelope.task);
-    const active: ActiveRun = {
-      envelope,
-      task: defined?.identity ?? { module: 'unknown', export: `task #${envelope.task}` },
-      abort: undefined,
-      cleanups: undefined,
-    };
+    const task = defined?.identity ?? { module: 'unknown', export: `task #${envelope.task}` };
+    const active = new ActiveCall(envelope, task, this.#format, this.#channel);
     this.#active = active;
     setOutputLabel(envelope.label);
     let value: unknown;
@@ -226,7 +162,7 @@ export class Runtime {
       const fn = defined.fn;
       if (!fn) return this.#executeAfterLoad(active, defined);
       this.#started(envelope);
-      value = fn(...this.#argumentsOf(active));
+      value = fn(...active.arguments(this.#injectors));
       // Inside the try: a returned object's `then` may be a getter that throws.
       thenable = isThenable(value);
     } catch (error) {
@@ -253,94 +189,28 @@ export class Runtime {
     this.#channel.flush();
   }
 
-  async #executeAfterLoad(active: ActiveRun, defined: Defined): Promise<void> {
+  async #executeAfterLoad(active: ActiveCall, defined: Defined): Promise<void> {
     try {
       // The host bounds loading (a top-level await that never settles, a loop at top level): it
       // hears when loading begins and, with `started`, when it is over. Both written at once.
-      this.#channel.push({ t: 'loading', id: active.envelope.id });
+      this.#channel.push({ t: 'loading', id: active.id });
       this.#channel.flush();
       const fn = (defined.fn ??= await loadTask(defined.identity));
-      this.#channel.push({ t: 'started', id: active.envelope.id });
+      this.#channel.push({ t: 'started', id: active.id });
       this.#channel.flush();
-      this.#settle(active, { value: await fn(...this.#argumentsOf(active)) });
+      this.#settle(active, { value: await fn(...active.arguments(this.#injectors)) });
     } catch (error) {
       this.#settle(active, { error });
     }
   }
 
-  #argumentsOf(active: ActiveRun): unknown[] {
-    const { inject, args } = active.envelope;
-    if (!inject) return args as unknown[];
-    const context = this.#contextOf(active);
-    const injected: Record<string, unknown> = {};
-    for (const [name, spec] of Object.entries(inject)) {
-      if (spec.kind === 'value') {
-        injected[name] = spec.value;
-        continue;
-      }
-      const injector = this.#injectors.get(spec.kind);
-      if (!injector) throw new ProtocolError(`child runtime cannot build an injected "${spec.kind}"`);
-      injected[name] = injector(context, name, spec);
-    }
-    return [...args, injected];
-  }
-
-  #contextOf(active: ActiveRun): RunContext {
-    const channel = this.#channel;
-    return {
-      id: active.envelope.id,
-      task: active.task,
-      format: this.#format,
-      get signal() {
-        return (active.abort ??= new AbortController()).signal;
-      },
-      send: (envelope, bytes) => channel.push(envelope, bytes),
-      message: (comm, data, bytes) => {
-        const tail = channel.tail();
-        if (tail?.t === 'comm' && tail.kind === 'message' && tail.comm === comm) {
-          (tail.data as unknown[]).push(data);
-          channel.extended(bytes);
-        } else {
-          channel.push({ t: 'comm', kind: 'message', comm, data: [data] }, bytes);
-        }
-      },
-      flush: () => void channel.flush(),
-      written: () => channel.drained(),
-      ready: () => channel.ready(),
-      beforeSettle: (cleanup) => (active.cleanups ??= []).push(cleanup),
-      attachComm: (id, endpoint) => {
-        this.#comms.set(id, endpoint);
-        return () => this.#comms.delete(id);
-      },
-    };
-  }
-
-  #settle(active: ActiveRun, outcome: { value: unknown } | { error: unknown }): void {
-    for (const cleanup of active.cleanups ?? []) {
-      try {
-        cleanup();
-      } catch {
-        // A cleanup (closing a comm) must not stop the others or the result.
-      }
-    }
+  #settle(active: ActiveCall, outcome: Outcome): void {
+    active.settling();
     if (this.#active === active) {
       this.#active = undefined;
       setOutputLabel(undefined);
     }
-    const { id } = active.envelope;
-    // serializeError never throws, whatever the task threw: a settle step that threw would leave
-    // the call unanswered and take the child down with it.
-    if ('error' in outcome) {
-      this.#channel.push({ t: 'error', id, error: fitError(serializeError(outcome.error, this.#format.serialization), this.#format) });
-      return;
-    }
-    try {
-      assertSendable(outcome.value, this.#format, `Returning from ${active.task.export}()`, 'the return value');
-    } catch (error) {
-      this.#channel.push({ t: 'error', id, error: fitError(serializeError(error, this.#format.serialization), this.#format) });
-      return;
-    }
-    this.#channel.push({ t: 'result', id, value: outcome.value });
+    this.#channel.push(outcomeEnvelope(active.id, active.task, outcome, this.#format));
   }
 }
 

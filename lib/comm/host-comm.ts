@@ -1,11 +1,13 @@
 /**
- * The host's end of one comm: answers requests and acks, and can ask the task to stop asking.
+ * The host's end of one comm, as users see it (`msg.comm`): its id, state and call, and a way to
+ * ask the task to stop requesting. The protocol behind it is internal (session.ts).
  */
 import type { Future } from '../future.js';
-import { COMM_CREDIT_EVERY, COMM_HOST_LIMIT, type CommEnvelope } from '../wire/protocol.js';
-import type { WireFormat } from '../wire/serializable.js';
 import type { AnyTask } from '../task.js';
-import { assertSendable } from '../wire/serializable.js';
+import type { ChildCommEnvelope, HostCommEnvelope } from '../wire/protocol.js';
+import type { WireFormat } from '../wire/serializable.js';
+import { commId } from './id.js';
+import type { CommSession } from './session.js';
 
 /**
  * How a host comm reaches its task: the seam for other transports. The default runs over the
@@ -15,9 +17,9 @@ export interface CommTransport {
   /** How values cross: answers are checked against it before they are sent. */
   readonly format: WireFormat;
   /** Sends an envelope to the task's end of the comm. */
-  send(envelope: CommEnvelope): void;
-  /** Delivers the task's envelopes for comm `comm`, in order; returns the undo. */
-  onComm(comm: string, receive: (envelope: CommEnvelope) => void): () => void;
+  send(envelope: HostCommEnvelope): void;
+  /** Delivers the task's envelopes for the call's comm named `name`, in order; returns the undo. */
+  onComm(name: string, receive: (envelope: ChildCommEnvelope) => void): () => void;
   /** Calls `listener` if the run starts ending while the call is in flight. */
   onRunEnding(listener: (reason: string) => void): void;
 }
@@ -25,33 +27,29 @@ export interface CommTransport {
 export class HostComm {
   /** The same id as the task's `comm.id`. */
   readonly id: string;
+  /** The parameter the comm is injected under. */
+  readonly name: string;
   readonly future: Future;
   readonly task: AnyTask;
-  readonly #transport: CommTransport;
-  #state: 'idle' | 'open' | 'closed' = 'idle';
-  #refusal: string | undefined;
-  /** Messages whose handlers have finished, and how many of those the task was told of. */
-  #handled = 0;
-  #credited = 0;
-  /** Messages received from the task, handled or not. */
-  #received = 0;
+  readonly #session: CommSession;
 
   /** @internal Made by the Comm plugin for each call. */
-  constructor(id: string, future: Future, task: AnyTask, transport: CommTransport) {
-    this.id = id;
-    this.future = future;
+  constructor(session: CommSession, task: AnyTask) {
+    this.id = commId(session.future.id, session.name);
+    this.name = session.name;
+    this.future = session.future;
     this.task = task;
-    this.#transport = transport;
+    this.#session = session;
   }
 
   /** 'idle' until the task opens the comm, then 'open', then 'closed'. */
   get state(): 'idle' | 'open' | 'closed' {
-    return this.#state;
+    return this.#session.state;
   }
 
   /** Set once the host asked the task to stop requesting: new requests are refused with it. */
   get refusal(): string | undefined {
-    return this.#refusal;
+    return this.#session.refusal;
   }
 
   /**
@@ -59,55 +57,10 @@ export class HostComm {
    * reject with CloseRequestError. The scheduler does this itself when a run ends.
    */
   requestClose(reason = 'the host closed the comm'): void {
-    if (this.#refusal !== undefined) return;
-    this.#refusal = reason;
-    this.#transport.send({ t: 'comm', kind: 'close-request', comm: this.id, data: reason });
-  }
-
-  /** @internal */
-  setState(state: 'open' | 'closed'): void {
-    this.#state = state;
-  }
-
-  /** @internal */
-  respond(request: number, value: unknown): void {
-    assertSendable(value, this.#transport.format, 'msg.respond()', 'value');
-    this.#transport.send({ t: 'comm', kind: 'response', comm: this.id, request, data: value });
-  }
-
-  /** @internal */
-  fail(request: number, reason: string): void {
-    this.#transport.send({ t: 'comm', kind: 'response-error', comm: this.id, request, data: reason });
-  }
-
-  /**
-   * @internal `count` more messages arrived. Returns false when more than COMM_HOST_LIMIT now
-   * wait on handlers: the task ignored the window (it wrote comm frames itself), and the host
-   * would otherwise hold all it sends. After a close-request the child no longer waits for
-   * credit, so the check stops there: the run is ending.
-   */
-  arrived(count: number): boolean {
-    this.#received += count;
-    return this.#received - this.#handled <= COMM_HOST_LIMIT || this.#refusal !== undefined;
-  }
-
-  /**
-   * @internal `count` more messages have been handled: every COMM_CREDIT_EVERY, the task gets
-   * the credit to send as many more (protocol.ts, COMM_WINDOW).
-   */
-  handled(count: number): void {
-    this.#handled += count;
-    if (this.#handled - this.#credited < COMM_CREDIT_EVERY) return;
-    this.#credited = this.#handled;
-    this.#transport.send({ t: 'comm', kind: 'credit', comm: this.id, data: this.#handled });
-  }
-
-  /** @internal */
-  ack(): void {
-    this.#transport.send({ t: 'comm', kind: 'ack', comm: this.id });
+    this.#session.requestClose(reason);
   }
 
   toString(): string {
-    return `Comm(${this.id}, ${this.#state})`;
+    return `Comm(${this.id}, ${this.#session.state})`;
   }
 }

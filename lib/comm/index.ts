@@ -3,7 +3,7 @@
  * errors that go with it (the value), named as in amltk: `Comm.Plugin()`, `Comm.Msg`,
  * `Comm.TimeoutError`, `Comm.CloseRequestError`.
  */
-import { CommClosedError, CommCloseRequestError, CommResponseError, CommTimeoutError } from '../errors.js';
+import { CommClosedError, CommCloseRequestError, CommResponseError, CommTimeoutError } from '../errors/index.js';
 import { CommMsg } from './msg.js';
 import { CommPlugin, defaultTransport, type CommPluginOptions } from './plugin.js';
 import type { Comm as CommHandle, CommSchema } from './types.js';

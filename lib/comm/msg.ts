@@ -2,13 +2,17 @@
  * Comm.Msg: one comm envelope from a task, as the host's handlers receive it.
  */
 import { inspect } from 'node:util';
-import { CommResponseError } from '../errors.js';
+import { CommResponseError } from '../errors/index.js';
 import type { Future } from '../future.js';
 import type { AnyTask } from '../task.js';
 import type { CommData, CommSchema } from './types.js';
 import type { HostComm } from './host-comm.js';
+import type { CommSession } from './session.js';
 
 export type CommMsgKind = 'open' | 'message' | 'request' | 'close';
+
+/** Set by CommMsg's static block: refuseMsg() reaches a private method without making it public. */
+let refuse: (msg: CommMsg, reason: string) => void;
 
 export class CommMsg<T = unknown, S extends CommSchema = CommSchema> {
   readonly kind: CommMsgKind;
@@ -17,16 +21,22 @@ export class CommMsg<T = unknown, S extends CommSchema = CommSchema> {
   readonly comm: HostComm;
   readonly future: Future;
   readonly task: AnyTask;
+  readonly #session: CommSession;
   readonly #request: number | undefined;
   #answered = false;
 
+  static {
+    refuse = (msg, reason) => msg.#refuse(reason);
+  }
+
   /** @internal Made by the Comm plugin. */
-  constructor(kind: CommMsgKind, data: T, comm: HostComm, request?: number) {
+  constructor(kind: CommMsgKind, data: T, session: CommSession, request?: number) {
     this.kind = kind;
     this.data = data;
-    this.comm = comm;
-    this.future = comm.future;
-    this.task = comm.task;
+    this.comm = session.comm;
+    this.future = session.future;
+    this.task = session.comm.task;
+    this.#session = session;
     this.#request = request;
   }
 
@@ -42,14 +52,13 @@ export class CommMsg<T = unknown, S extends CommSchema = CommSchema> {
    */
   respond(value: CommData<S, 'response'>): void {
     const request = this.#claim();
-    this.comm.respond(request, value);
+    this.#session.respond(request, value);
   }
 
-  /** @internal Answers with CloseRequestError in the task, unless already answered. */
-  fail(reason: string): void {
+  #refuse(reason: string): void {
     if (this.#request === undefined || this.#answered) return;
     this.#answered = true;
-    this.comm.fail(this.#request, reason);
+    this.#session.refuse(this.#request, reason);
   }
 
   #claim(): number {
@@ -67,4 +76,9 @@ export class CommMsg<T = unknown, S extends CommSchema = CommSchema> {
   [inspect.custom](): string {
     return this.toString();
   }
+}
+
+/** Answers a request with CloseRequestError in the task, unless it was answered already. */
+export function refuseMsg(msg: CommMsg, reason: string): void {
+  refuse(msg, reason);
 }

@@ -1,17 +1,18 @@
 /**
- * Comm.Plugin: injects a comm into every call of its task and turns the task's comm envelopes
- * into the task events comm-open, comm-message, comm-request and comm-close.
+ * Comm.Plugin: injects a comm into every call of its task and connects the host's end of it,
+ * whose envelopes become the task events comm-open, comm-message, comm-request and comm-close
+ * (one file per kind: open.ts, message.ts, request.ts, close.ts; dispatched by receive.ts).
  */
-import { InjectionConflictError, InvalidOptionError, ProtocolError } from '../errors.js';
+import { InjectionConflictError, InvalidOptionError, ProtocolError } from '../errors/index.js';
 import { checkOptions } from '../options.js';
 import type { Future } from '../future.js';
 import { futureLink } from '../future-link.js';
-import type { Emitted } from '../events/emitter.js';
 import type { Plugin, PluginTypes, SubmitCall } from '../plugin.js';
 import type { AnyTask } from '../task.js';
-import { COMM_HOST_LIMIT, type CommEnvelope } from '../wire/protocol.js';
-import { HostComm, type CommTransport } from './host-comm.js';
-import { CommMsg, type CommMsgKind } from './msg.js';
+import type { HostComm, CommTransport } from './host-comm.js';
+import type { CommMsg } from './msg.js';
+import { receiveComm } from './receive.js';
+import { CommSession } from './session.js';
 import type { Comm, CommData, CommSchema } from './types.js';
 
 /** The events the Comm plugin adds to its task, typed from the task's comm schema `S`. */
@@ -46,13 +47,6 @@ interface CommTypes<N extends string> extends PluginTypes {
 }
 
 const EVENTS = ['comm-open', 'comm-message', 'comm-request', 'comm-close'];
-
-/** The task as this plugin uses it, once its events are added. */
-interface CommTask {
-  readonly name: string;
-  emit<K extends keyof CommEvents>(event: K, ...args: CommEvents[K]): Emitted;
-  listenerCount(event: keyof CommEvents, options?: { hidden?: boolean }): number;
-}
 
 export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N>> {
   readonly name = 'comm-plugin';
@@ -102,80 +96,10 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
 
   #connect(task: AnyTask, future: Future): void {
     const transport = this.#createComms(future);
-    const comm = new HostComm(`${future.id}:${this.parameterName}`, future, task, transport);
-    this.#comms.set(future, comm);
-    transport.onComm(comm.id, (envelope) => this.#receive(comm, envelope));
-    transport.onRunEnding((reason) => comm.requestClose(reason));
-  }
-
-  #receive(comm: HostComm, envelope: CommEnvelope): void {
-    // The comm's own task: one plugin instance may serve several tasks.
-    const task = comm.task as unknown as CommTask;
-    if (comm.future.done()) {
-      // The call was cancelled: no more events for it, but never leave a request waiting.
-      if (envelope.kind === 'request' && envelope.request !== undefined) comm.fail(envelope.request, 'the call was cancelled');
-      return;
-    }
-    switch (envelope.kind) {
-      case 'open':
-        comm.setState('open');
-        this.#acked(comm, envelope, task.emit('comm-open', this.#msg('open', comm, envelope)));
-        return;
-      case 'message': {
-        const data = envelope.data as unknown[];
-        if (!comm.arrived(data.length)) {
-          futureLink(comm.future)?.terminate(ProtocolError.commFlood(comm.id, COMM_HOST_LIMIT));
-          return;
-        }
-        // Counted as handled when their handlers are done: async ones that lag hold the task back.
-        let handled = 0;
-        for (const item of data) {
-          const emitted = task.emit('comm-message', new CommMsg('message', item as never, comm));
-          if (typeof emitted === 'boolean') handled++;
-          else void emitted.pending.then(() => comm.handled(1));
-        }
-        comm.handled(handled);
-        return;
-      }
-      case 'request':
-        this.#request(task, comm, envelope);
-        return;
-      case 'close':
-        comm.setState('closed');
-        this.#acked(comm, envelope, task.emit('comm-close', this.#msg('close', comm, envelope)));
-        return;
-      default:
-        // Host → child kinds never arrive here.
-        return;
-    }
-  }
-
-  #request(task: CommTask, comm: HostComm, envelope: CommEnvelope): void {
-    const msg = this.#msg('request', comm, envelope);
-    if (comm.refusal !== undefined) {
-      msg.fail(comm.refusal);
-      return;
-    }
-    if (task.listenerCount('comm-request', { hidden: true }) === 0) {
-      task.emit('comm-request', msg);
-      msg.fail(`task "${task.name}" has no 'comm-request' handler in the host, so nothing can answer`);
-      return;
-    }
-    const emitted = task.emit('comm-request', msg);
-    const failed = `the host's 'comm-request' handler threw`;
-    if (emitted === false) msg.fail(failed);
-    else if (emitted !== true) void emitted.pending.then((ok) => ok || msg.fail(failed));
-  }
-
-  /** Acks an open/close that asked for it, once its handlers (async ones included) are done. */
-  #acked(comm: HostComm, envelope: CommEnvelope, emitted: Emitted): void {
-    if (!envelope.ack) return;
-    if (typeof emitted === 'boolean') comm.ack();
-    else void emitted.pending.then(() => comm.ack());
-  }
-
-  #msg(kind: CommMsgKind, comm: HostComm, envelope: CommEnvelope): CommMsg<never> {
-    return new CommMsg(kind, envelope.data as never, comm, envelope.request);
+    const session = new CommSession(this.parameterName, future, task, transport);
+    this.#comms.set(future, session.comm);
+    transport.onComm(this.parameterName, (envelope) => receiveComm(session, envelope));
+    transport.onRunEnding((reason) => session.requestClose(reason));
   }
 }
 

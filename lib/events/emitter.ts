@@ -6,8 +6,8 @@
  * handler that throws or rejects does not break the emit: its error goes to the owner (the
  * scheduler), which applies `onException`.
  */
-import { EventNotKnownError, InvalidOptionError } from '../errors.js';
-import { boolean, checkOptions } from '../options.js';
+import { EventNotKnownError } from '../errors/index.js';
+import { boolean, callable, checkOptions, integerOrInfinity } from '../options.js';
 
 /** Checked like every other options object: a typo (`maxcalls`) is refused, not ignored. */
 const HANDLER_OPTIONS = Object.keys({ maxCalls: true, repeat: true, every: true, when: true, hidden: true } satisfies Record<keyof HandlerOptions, true>);
@@ -109,14 +109,14 @@ export class Emitter<E extends object> {
   /** Subscribes to an event; returns a function that unsubscribes. */
   on<K extends keyof E & string>(event: K, handler: Handler<EventArgs<E, K>>, options: HandlerOptions<EventArgs<E, K>> = {}): () => void {
     this.#check(event);
-    if (typeof handler !== 'function') throw new InvalidOptionError('handler', 'a function', handler);
+    callable(handler, 'handler');
     checkOptions(options, `${this.#owner} on('${event}')`, HANDLER_OPTIONS);
-    if (options.when !== undefined && typeof options.when !== 'function') throw new InvalidOptionError('when', 'a function', options.when);
+    if (options.when !== undefined) callable(options.when, 'when');
     const subscription: Subscription = {
       handler: handler as Handler<readonly unknown[]>,
-      maxCalls: positive(options.maxCalls, 'maxCalls', Infinity),
-      repeat: positive(options.repeat, 'repeat', 1),
-      every: positive(options.every, 'every', 1),
+      maxCalls: count(options.maxCalls, 'maxCalls', Infinity),
+      repeat: count(options.repeat, 'repeat', 1),
+      every: count(options.every, 'every', 1),
       when: options.when as Subscription['when'],
       hidden: boolean(options.hidden ?? false, 'hidden'),
       seen: 0,
@@ -239,11 +239,8 @@ export class Emitter<E extends object> {
   }
 }
 
-function positive(value: number | undefined, option: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!(Number.isInteger(value) && value >= 1) && value !== Infinity) {
-    throw new InvalidOptionError(option, 'an integer >= 1', value);
-  }
-  return value;
+/** A count of calls or emits: an integer >= 1, or Infinity; `fallback` when not given. */
+function count(value: number | undefined, option: string, fallback: number): number {
+  return value === undefined ? fallback : integerOrInfinity(value, option, 1);
 }
 

@@ -2,7 +2,7 @@
  * Limiter: vetoes submits past a total number of calls, past a number running at once, or while
  * other tasks run, and says which limit it hit with an event.
  */
-import { InvalidOptionError, PluginError } from '../errors.js';
+import { InvalidOptionError, PluginError } from '../errors/index.js';
 import { checkOptions } from '../options.js';
 import type { Plugin, PluginTypes, SubmitCall } from '../plugin.js';
 import type { AnyTask } from '../task.js';

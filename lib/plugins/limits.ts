@@ -6,7 +6,7 @@
  * /proc entries. On a breach the plugin emits its event, the call fails with the matching error,
  * and the child is killed and replaced.
  */
-import { CpuTimeLimitError, InvalidOptionError, MemoryLimitError, PluginError, WallTimeLimitError } from '../errors.js';
+import { CpuTimeLimitError, InvalidOptionError, MemoryLimitError, PluginError, WallTimeLimitError } from '../errors/index.js';
 import { checkOptions, MAX_TIMER_MS } from '../options.js';
 import type { Future } from '../future.js';
 import { futureLink } from '../future-link.js';

@@ -3,7 +3,7 @@
  */
 import type { Future, Outcome } from '../future.js';
 import type { SubmitCall } from '../plugin.js';
-import type { CommEnvelope } from '../wire/protocol.js';
+import type { ChildCommEnvelope, HostCommEnvelope } from '../wire/protocol.js';
 
 /** Where an executor reports on jobs; one per run, shared by its jobs (no closures per call). */
 export interface JobSink {
@@ -12,7 +12,9 @@ export interface JobSink {
   /** The call began executing, in process `pid` (undefined in the host). Only for `notify` jobs. */
   started(job: Job, pid: number | undefined): void;
   /** A comm envelope from the running call. */
-  comm(job: Job, envelope: CommEnvelope): void;
+  comm(job: Job, envelope: ChildCommEnvelope): void;
+  /** The channel refused a host → child comm envelope for the job (the comm slice decides what follows). */
+  undeliverable(job: Job, envelope: HostCommEnvelope, error: Error): void;
   /** Called exactly once per job. */
   settled(job: Job, outcome: Outcome<unknown>): void;
 }
@@ -66,7 +68,7 @@ export interface Executor {
   /** Fails a running job with `error` and stops its worker at once (a limit was breached). */
   terminate(job: Job, error: Error): void;
   /** Sends a host → child comm envelope to the worker running `job`. */
-  sendComm(job: Job, envelope: CommEnvelope): void;
+  sendComm(job: Job, envelope: HostCommEnvelope): void;
   /**
    * Stops the workers once the jobs `options` keeps have finished. Called again while a
    * shutdown with `wait` is in progress, with `wait: false`, it cancels the rest and stops the

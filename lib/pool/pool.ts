@@ -6,11 +6,11 @@
  * own, and p-queue's per-job promises measured ~4 µs a job against ~0.2 µs
  * (scripts/bench/queue-overhead.mjs), a sixth of a tiny task's whole budget.
  */
-import { CancelledError, ProtocolError, SerializationError, TaskLoadError, WorkerCrashedError } from '../errors.js';
+import { CancelledError, ProtocolError, SerializationError, TaskLoadError, WorkerCrashedError } from '../errors/index.js';
 import { inline, log } from '../debug.js';
 import { deserializeError, type ErrorClass } from '../wire/error-codec.js';
-import type { ChildEnvelope, CommEnvelope, HostEnvelope, RunEnvelope } from '../wire/protocol.js';
-import { childEnvelopeProblem, commCall } from '../wire/validate.js';
+import type { ChildEnvelope, HostCommEnvelope, HostEnvelope, RunEnvelope } from '../wire/protocol.js';
+import { childEnvelopeProblem } from '../wire/validate.js';
 import type { Serialization } from '../wire/serializable.js';
 import type { Executor, Job, ShutdownOptions } from './executor.js';
 import { Line } from './line.js';
@@ -154,7 +154,7 @@ export class Pool implements Executor {
     this.#line.unshift(jobs.filter((job) => !job.future.done()));
   }
 
-  sendComm(job: Job, envelope: CommEnvelope): void {
+  sendComm(job: Job, envelope: HostCommEnvelope): void {
     (job.holder as PoolWorker | undefined)?.handle.send(envelope);
   }
 
@@ -318,7 +318,7 @@ export class Pool implements Executor {
         return false;
       }
       case 'comm': {
-        const job = worker.jobs.get(commCall(envelope.comm) as number);
+        const job = worker.jobs.get(envelope.call);
         if (!job) return false;
         if (job !== worker.head) return `the child sent comm traffic for call ${job.id}, which was not running`;
         job.sink.comm(job, envelope);
@@ -396,8 +396,8 @@ export class Pool implements Executor {
 
   /**
    * The channel refused an envelope: a value that passed the checks but not the serializer (a
-   * Proxy, say). A call that never reached the child fails with SerializationError; a task that
-   * waits for an answer gets CloseRequestError instead of waiting forever.
+   * Proxy, say). A call that never reached the child fails with SerializationError; what becomes
+   * of a comm envelope is the comm slice's to decide (lib/comm/call-comms.ts).
    */
   #undeliverable(worker: PoolWorker, envelope: HostEnvelope, error: Error): void {
     log.pool('could not send %s to child %s: %s', envelope.t, worker.handle.pid, error.message);
@@ -410,8 +410,9 @@ export class Pool implements Executor {
       job.sink.settled(job, { state: 'rejected', error: failure });
       this.#pump();
       this.#checkIdle();
-    } else if (envelope.t === 'comm' && envelope.kind === 'response') {
-      worker.handle.send({ ...envelope, kind: 'response-error', data: `the host's answer cannot be serialized (${error.message})` });
+    } else if (envelope.t === 'comm') {
+      const job = worker.jobs.get(envelope.call);
+      if (job) job.sink.undeliverable(job, envelope, error);
     }
   }
 

@@ -11,8 +11,7 @@
 import { createLogUpdate } from 'log-update';
 import type { Future } from '../future.js';
 import { futureLink } from '../future-link.js';
-import { InvalidOptionError } from '../errors.js';
-import { checkOptions } from '../options.js';
+import { checkOptions, oneOf, positive } from '../options.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { AnyTask } from '../task.js';
 import { renderFrame, renderLine } from './render.js';
@@ -69,15 +68,13 @@ export class ProgressDisplay {
 
   constructor(scheduler: Scheduler, options: ProgressOptions = {}) {
     checkOptions(options, 'new ProgressDisplay()', OPTIONS);
-    const mode = options.mode ?? 'auto';
-    if (!['auto', 'live', 'plain', 'none'].includes(mode)) throw new InvalidOptionError('mode', "'auto', 'live', 'plain' or 'none'", mode);
+    const mode = oneOf(options.mode ?? 'auto', 'mode', ['auto', 'live', 'plain', 'none']);
     this.#silent = mode === 'none';
     this.#stream = options.stream ?? process.stderr;
     this.#live = mode === 'live' || (mode === 'auto' && this.#stream.isTTY === true);
     this.#title = options.title ?? 'forkline';
     this.#state.total = options.total;
-    const interval = options.interval ?? (this.#live ? 100 : 5000);
-    if (!(interval > 0)) throw new InvalidOptionError('interval', 'a number of milliseconds > 0', interval);
+    const interval = positive(options.interval ?? (this.#live ? 100 : 5000), 'interval', 'a number of milliseconds > 0');
     // log-update reads columns and rows and writes; any stream with those will do.
     if (this.#live) this.#draw = createLogUpdate(this.#stream as unknown as NodeJS.WriteStream, { showCursor: false });
     const label = options.label ?? ((future: Future) => `${future.task.name}#${future.id}`);

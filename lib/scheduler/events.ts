@@ -1,6 +1,7 @@
 /**
  * The scheduler's events. Scheduler handlers run before the task's for the same future.
  */
+import { eventNames } from '../events/names.js';
 import type { Future } from '../future.js';
 import type { ExitState } from './exit.js';
 
@@ -27,16 +28,17 @@ export interface SchedulerEvents {
   finished: [exit: ExitState];
 }
 
-export const SCHEDULER_EVENTS: readonly (keyof SchedulerEvents)[] = [
-  'start',
-  'future-submitted',
-  'future-done',
-  'future-result',
-  'future-exception',
-  'future-cancelled',
-  'empty',
-  'timeout',
-  'stop',
-  'finishing',
-  'finished',
-];
+/** The names, checked against the map: a name added to one and not the other fails typecheck. */
+export const SCHEDULER_EVENTS = eventNames<SchedulerEvents>({
+  start: true,
+  'future-submitted': true,
+  'future-done': true,
+  'future-result': true,
+  'future-exception': true,
+  'future-cancelled': true,
+  empty: true,
+  timeout: true,
+  stop: true,
+  finishing: true,
+  finished: true,
+});

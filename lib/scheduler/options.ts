@@ -2,8 +2,8 @@
  * Options of `Scheduler.withProcesses()`, `withSequential()` and `run()`, checked and defaulted.
  */
 import { availableParallelism } from 'node:os';
-import { InvalidOptionError } from '../errors.js';
-import { boolean, boundedInteger, checkOptions, integer, milliseconds, millisecondsOrNever, stringArray } from '../options.js';
+import { InvalidOptionError } from '../errors/index.js';
+import { boolean, boundedInteger, checkOptions, integer, milliseconds, millisecondsOrNever, oneOf, positive, stringArray, timerDelay } from '../options.js';
 import type { ErrorClass } from '../wire/error-codec.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, type Serialization, type WireFormat } from '../wire/serializable.js';
 import { checkExceptionPolicy } from './policy.js';
@@ -90,8 +90,7 @@ export function processSettings(maxWorkers: unknown, options: ProcessSchedulerOp
   const { env, cwd } = options;
   if (env !== undefined && (typeof env !== 'object' || (env as unknown) === null)) throw new InvalidOptionError('env', 'an object of environment variables', env);
   if (cwd !== undefined && typeof cwd !== 'string') throw new InvalidOptionError('cwd', 'a directory path', cwd);
-  const stdout: unknown = options.stdout ?? 'stdout';
-  if (stdout !== 'stdout' && stdout !== 'stderr') throw new InvalidOptionError('stdout', "'stdout' or 'stderr'", stdout);
+  const stdout = oneOf(options.stdout ?? 'stdout', 'stdout', ['stdout', 'stderr']);
   return {
     maxWorkers: maxWorkersOf(maxWorkers),
     ...common(options),
@@ -117,11 +116,7 @@ const DEFAULT_LOAD_TIMEOUT = 60_000;
 export const MAX_WORKERS = 1024;
 
 function maxWorkersOf(value: unknown): number {
-  const count = value ?? availableParallelism();
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_WORKERS) {
-    throw new InvalidOptionError('maxWorkers', `an integer from 1 to ${MAX_WORKERS}`, count);
-  }
-  return count;
+  return boundedInteger(value ?? availableParallelism(), 'maxWorkers', 1, MAX_WORKERS);
 }
 
 export function commonSettings(options: SchedulerOptions = {}): Pick<ProcessSettings, 'serialization' | 'maxPayloadBytes' | 'errorClasses'> {
@@ -130,31 +125,19 @@ export function commonSettings(options: SchedulerOptions = {}): Pick<ProcessSett
 }
 
 function common(options: SchedulerOptions): Pick<ProcessSettings, 'serialization' | 'maxPayloadBytes' | 'errorClasses'> {
-  const serialization: unknown = options.serialization ?? 'advanced';
-  if (serialization !== 'json' && serialization !== 'advanced') {
-    throw new InvalidOptionError('serialization', "'json' or 'advanced'", serialization);
-  }
+  const serialization = oneOf(options.serialization ?? 'advanced', 'serialization', ['json', 'advanced']);
   const errorClasses: unknown = options.errorClasses ?? [];
   if (!Array.isArray(errorClasses) || errorClasses.some((item: unknown) => typeof item !== 'function')) {
     throw new InvalidOptionError('errorClasses', 'an array of Error classes', errorClasses);
   }
-  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-  if (typeof maxPayloadBytes !== 'number' || !(maxPayloadBytes > 0)) {
-    throw new InvalidOptionError('maxPayloadBytes', 'a number of bytes > 0', maxPayloadBytes);
-  }
-  return { serialization: serialization, maxPayloadBytes, errorClasses: errorClasses as ErrorClass[] };
+  const maxPayloadBytes = positive(options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, 'maxPayloadBytes', 'a number of bytes > 0');
+  return { serialization, maxPayloadBytes, errorClasses: errorClasses as ErrorClass[] };
 }
 
 export function runSettings(options: RunOptions = {}): RunSettings {
   checkOptions(options, 'scheduler.run()', RUN_OPTIONS);
-  const { timeout } = options;
-  if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && timeout <= 2 ** 31 - 1)) {
-    throw new InvalidOptionError('timeout', 'a number of milliseconds > 0 (and < 2^31)', timeout);
-  }
-  const onCancelled = options.onCancelled ?? 'raise';
-  if (!['raise', 'end', 'continue'].includes(onCancelled)) {
-    throw new InvalidOptionError('onCancelled', "'raise', 'end' or 'continue'", onCancelled);
-  }
+  const timeout = options.timeout === undefined ? undefined : timerDelay(options.timeout, 'timeout', 'a number of milliseconds > 0 (and < 2^31)', 'above-zero');
+  const onCancelled = oneOf(options.onCancelled ?? 'raise', 'onCancelled', ['raise', 'end', 'continue']);
   const { wait, drain } = shutdownSettings(options, false);
   return {
     timeout,
@@ -163,7 +146,7 @@ export function runSettings(options: RunOptions = {}): RunSettings {
     drain,
     signals: boolean(options.signals ?? false, 'signals'),
     onException: checkExceptionPolicy(options.onException ?? 'raise', 'onException'),
-    onCancelled: onCancelled,
+    onCancelled,
     mode: 'run',
   };
 }

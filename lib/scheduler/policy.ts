@@ -1,7 +1,7 @@
 /**
  * What a run does when a task fails, a handler throws, or a call is cancelled.
  */
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError } from '../errors/index.js';
 import type { ErrorClass } from '../wire/error-codec.js';
 
 /** `raise`: end the run and reject `run()` with the error. `end`: end it with an exit code. `continue`: go on. */

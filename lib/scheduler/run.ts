@@ -5,13 +5,13 @@
  * Owns what lives for the length of a run: the futures in flight, handlers still pending, timers,
  * and the reasons to end. Every future submitted during the run settles before it ends.
  */
-import { CancelledError } from '../errors.js';
+import { CancelledError } from '../errors/index.js';
 import { inHandler, type Emitter } from '../events/emitter.js';
 import { Future, setFutureState, settleFuture, startFuture, type Outcome } from '../future.js';
 import { Link, callState, type CallState } from '../future-link.js';
 import { Job, type Executor, type JobSink } from '../pool/executor.js';
 import { NOTHING_INJECTED, type SubmitCall } from '../plugin.js';
-import type { CommEnvelope } from '../wire/protocol.js';
+import type { ChildCommEnvelope, HostCommEnvelope } from '../wire/protocol.js';
 import { trackFuture, type AnyTask, type SubmitOptions } from '../task.js';
 import { assertSendable, type WireFormat } from '../wire/serializable.js';
 import { inline, log } from '../debug.js';
@@ -113,7 +113,7 @@ export class Run implements JobSink {
       const end = this.#chosenEnd() ?? { code: ExitCode.UNKNOWN };
       log.scheduler('run ends: %s', end.code);
       // Calls still running will get no more answers: tell their comms, so none waits forever.
-      for (const link of this.#links) link.runEnding(`the scheduler is stopping (${end.code})`);
+      for (const link of this.#links) link.comms.runEnding(`the scheduler is stopping (${end.code})`);
       if (end.code === ExitCode.TIMEOUT) events.emit('timeout');
       else if (end.code !== ExitCode.EXHAUSTED) events.emit('stop', end.message, end.error);
       events.emit('finishing');
@@ -207,7 +207,7 @@ export class Run implements JobSink {
     checkSendable(task, call, format);
     const id = this.#context.nextId();
     const future = new Future(id, task, call, this);
-    const link = (task.plugins as readonly unknown[]).length > 0 ? new Link(format, executor) : undefined;
+    const link = (task.plugins as readonly unknown[]).length > 0 ? new Link(id, format, executor) : undefined;
     const { signal } = options;
     const onAbort =
       signal && (() => void this.cancel(future, signal.reason instanceof Error ? signal.reason.message : 'its AbortSignal was aborted', signal.reason));
@@ -245,8 +245,12 @@ export class Run implements JobSink {
     callState(job.future)?.link?.started(pid);
   }
 
-  comm(job: Job, envelope: CommEnvelope): void {
-    callState(job.future)?.link?.receive(envelope);
+  comm(job: Job, envelope: ChildCommEnvelope): void {
+    callState(job.future)?.link?.comms.receive(envelope);
+  }
+
+  undeliverable(job: Job, envelope: HostCommEnvelope, error: Error): void {
+    callState(job.future)?.link?.comms.undeliverable(envelope, error);
   }
 
   settled(job: Job, outcome: Outcome<unknown>): void {

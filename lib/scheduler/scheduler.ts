@@ -5,9 +5,9 @@
  * options.ts.
  */
 import { Emitter, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from '../events/emitter.js';
-import { InvalidOptionError, SchedulerBusyError, SchedulerNotRunningError } from '../errors.js';
+import { InvalidOptionError, SchedulerBusyError, SchedulerNotRunningError } from '../errors/index.js';
 import { checkOptions, MAX_TIMER_MS } from '../options.js';
-import * as forklineErrors from '../errors.js';
+import * as forklineErrors from '../errors/index.js';
 import type { Future } from '../future.js';
 import type { AnyPlugin, SubmitArgs, TaskResult } from '../plugin.js';
 import { childWorkerFactory } from '../pool/child-worker.js';

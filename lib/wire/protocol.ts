@@ -20,7 +20,7 @@ export interface TaskIdentity {
 export type InjectSpec =
   /** A plain value, sent as is. */
   | { readonly kind: 'value'; readonly value: unknown }
-  /** A comm handle for this run; its id is `${runId}:${name}`. */
+  /** A comm handle for this call, named by the key it is injected under (lib/comm/id.ts). */
   | { readonly kind: 'comm' };
 
 /** Host → child: from now on, task number `ref` is this function. Sent once per child and task. */
@@ -109,18 +109,6 @@ export interface DroppedEnvelope {
   readonly id: number;
 }
 
-/** The kinds of comm envelope, for both directions. */
-export type CommKind =
-  | 'open'
-  | 'message'
-  | 'request'
-  | 'close'
-  | 'response'
-  | 'response-error'
-  | 'ack'
-  | 'close-request'
-  | 'credit';
-
 /**
  * The comm's window: a task may have sent this many messages on one comm whose host handlers
  * have not finished; its next `await comm.send()` waits. The host hands back `credit` (data: how
@@ -139,23 +127,84 @@ export const COMM_CREDIT_EVERY = COMM_WINDOW / 4;
 export const COMM_HOST_LIMIT = 2 * COMM_WINDOW;
 
 /**
- * A comm envelope. `comm` names the comm; `request` ties a response to its request.
- * Child → host: open, message, request, close. Host → child: response, response-error, ack,
- * close-request, credit. A `message` envelope carries the data of consecutive `send()`s on its comm as
- * a list, in order: a task streaming small messages pays for one envelope per frame, not one each.
+ * Comm envelopes, one interface per kind. `call` is the id of the call the comm belongs to,
+ * `comm` the comm's name (the parameter it was injected under), so a call may hold several;
+ * `request` ties a response to its request. The id users see (`comm.id`) is built from the two in
+ * lib/comm/id.ts; the wire never carries it, so nothing parses it.
  */
-export interface CommEnvelope {
+interface CommBase {
   readonly t: 'comm';
-  readonly kind: CommKind;
+  readonly call: number;
   readonly comm: string;
-  readonly data?: unknown;
-  /** The id of the request that a response or response-error answers, or that a request carries. */
-  readonly request?: number;
-  /** On open/close: the sender waits for an `ack`. */
-  readonly ack?: boolean;
 }
 
-export type HostEnvelope = DefineEnvelope | RunEnvelope | CancelEnvelope | CommEnvelope;
+/** Child → host: the task opened the comm; with `ack`, it waits until the host's handlers ran. */
+export interface CommOpen extends CommBase {
+  readonly kind: 'open';
+  readonly data?: unknown;
+  readonly ack?: true;
+}
+
+/**
+ * Child → host: the data of consecutive `send()`s on the comm, in order. A task streaming small
+ * messages pays for one envelope per frame, not one each.
+ */
+export interface CommMessage extends CommBase {
+  readonly kind: 'message';
+  readonly data: unknown[];
+}
+
+/** Child → host: `comm.request()`; the host answers with a response or response-error of the same `request`. */
+export interface CommRequest extends CommBase {
+  readonly kind: 'request';
+  readonly request: number;
+  readonly data?: unknown;
+}
+
+/** Child → host: the task closed the comm (or its call settled with the comm open). */
+export interface CommClose extends CommBase {
+  readonly kind: 'close';
+  readonly data?: unknown;
+  readonly ack?: true;
+}
+
+/** Host → child: the answer to request `request`. */
+export interface CommResponse extends CommBase {
+  readonly kind: 'response';
+  readonly request: number;
+  readonly data: unknown;
+}
+
+/** Host → child: request `request` gets no answer, for the reason in `data` (CloseRequestError in the task). */
+export interface CommResponseError extends CommBase {
+  readonly kind: 'response-error';
+  readonly request: number;
+  readonly data: string;
+}
+
+/** Host → child: the host's handlers of the oldest open/close that asked for an ack have run. */
+export interface CommAck extends CommBase {
+  readonly kind: 'ack';
+}
+
+/** Host → child: the host will answer no more requests on this comm, for the reason in `data`. */
+export interface CommCloseRequest extends CommBase {
+  readonly kind: 'close-request';
+  readonly data: string;
+}
+
+/** Host → child: the host's handlers have finished `data` messages of this comm, in all (COMM_WINDOW). */
+export interface CommCredit extends CommBase {
+  readonly kind: 'credit';
+  readonly data: number;
+}
+
+export type ChildCommEnvelope = CommOpen | CommMessage | CommRequest | CommClose;
+export type HostCommEnvelope = CommResponse | CommResponseError | CommAck | CommCloseRequest | CommCredit;
+export type CommEnvelope = ChildCommEnvelope | HostCommEnvelope;
+export type CommKind = CommEnvelope['kind'];
+
+export type HostEnvelope = DefineEnvelope | RunEnvelope | CancelEnvelope | HostCommEnvelope;
 export type ChildEnvelope =
   | ReadyEnvelope
   | StartedEnvelope
@@ -164,7 +213,7 @@ export type ChildEnvelope =
   | ErrorEnvelope
   | DroppedEnvelope
   | ExitingEnvelope
-  | CommEnvelope;
+  | ChildCommEnvelope;
 export type Envelope = HostEnvelope | ChildEnvelope;
 
 export interface Frame<E extends Envelope = Envelope> {

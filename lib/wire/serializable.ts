@@ -7,7 +7,7 @@
  */
 
 import { types } from 'node:util';
-import { SerializationError } from '../errors.js';
+import { SerializationError } from '../errors/index.js';
 
 export type Serialization = 'json' | 'advanced';
 
@@ -23,9 +23,9 @@ export interface WireFormat {
  * rough size in bytes, for senders that cap how much they batch.
  */
 export function assertSendable(value: unknown, format: WireFormat, where: string, root: string): number {
-  const problem = findUnserializable(value, format.serialization, format.maxPayloadBytes);
-  if (problem) throw new SerializationError(where, `${root}${problem.path}`, problem.problem, format.serialization);
-  return lastSize;
+  const found = sizeOrProblem(value, format.serialization, format.maxPayloadBytes);
+  if (typeof found !== 'number') throw new SerializationError(where, `${root}${found.path}`, found.problem, format.serialization);
+  return found;
 }
 
 export interface Unserializable {
@@ -60,27 +60,32 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 128 * 2 ** 20;
  */
 export const MAX_DEPTH = 1000;
 
-/** The estimated size of the value last checked (a way to return it without allocating). */
-let lastSize = 0;
-
 /** Returns undefined when `value` crosses intact under `serialization` and within `maxBytes`. */
 export function findUnserializable(
   value: unknown,
   serialization: Serialization,
   maxBytes = DEFAULT_MAX_PAYLOAD_BYTES,
 ): Unserializable | undefined {
+  const found = sizeOrProblem(value, serialization, maxBytes);
+  return typeof found === 'number' ? undefined : found;
+}
+
+/**
+ * One walk, two answers: what keeps `value` from crossing intact, or (a number) its rough size in
+ * bytes when nothing does. A number rather than an object, so the common case allocates nothing.
+ */
+export function sizeOrProblem(value: unknown, serialization: Serialization, maxBytes = DEFAULT_MAX_PAYLOAD_BYTES): Unserializable | number {
   // Primitives are the overwhelmingly common case: answer without allocating.
   if (!isComposite(value)) {
-    lastSize = typeof value === 'string' ? value.length : 8;
-    const problem = primitiveProblem(value, serialization) ?? sizeProblem(lastSize, maxBytes);
-    return problem === undefined ? undefined : { path: '', problem };
+    const size = typeof value === 'string' ? value.length : 8;
+    const problem = primitiveProblem(value, serialization) ?? sizeProblem(size, maxBytes);
+    return problem === undefined ? size : { path: '', problem };
   }
   const context: Walk = { serialization, path: [], bytes: 0, maxBytes };
   let found = walk(value, context);
   // Too big as a whole: said of the root, whichever part tipped it over.
   if (context.bytes > maxBytes && (!found || found.whole)) found = { segments: [], problem: sizeProblem(context.bytes, maxBytes, found?.whole) ?? '' };
-  lastSize = context.bytes;
-  return found && { path: pathOf(found.segments.reverse()), problem: found.problem };
+  return found ? { path: pathOf(found.segments.reverse()), problem: found.problem } : context.bytes;
 }
 
 /** A path for a message: a very deep one keeps its start and its end. */

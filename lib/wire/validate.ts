@@ -7,6 +7,7 @@
  * The checks are a few `typeof`s per envelope: an error's payload is walked only on the error path.
  */
 import { MAX_CAUSE_DEPTH } from './error-codec.js';
+import type { ChildCommEnvelope } from './protocol.js';
 
 /** Nesting of serialized errors (causes, AggregateError members, error-valued properties) allowed. */
 const MAX_ERROR_NESTING = 2 * MAX_CAUSE_DEPTH + 2;
@@ -35,28 +36,29 @@ export function childEnvelopeProblem(value: unknown): string | undefined {
   }
 }
 
+/** The checks of a child → host comm envelope, by kind: a kind the child sends must have one. */
+const COMM_CHECKS = {
+  open: (envelope) => ackProblem('open', envelope),
+  close: (envelope) => ackProblem('close', envelope),
+  message: (envelope) => (Array.isArray(envelope.data) ? undefined : field('comm message', 'data', 'a list of messages')),
+  request: (envelope) => (isId(envelope.request) ? undefined : field('comm request', 'request', 'a request id')),
+} satisfies Record<ChildCommEnvelope['kind'], (envelope: Record<string, unknown>) => string | undefined>;
+
 function commProblem(envelope: Record<string, unknown>): string | undefined {
-  if (typeof envelope.comm !== 'string' || commCall(envelope.comm) === undefined) return field('comm', 'comm', 'a comm id ("<call id>:<name>")');
-  if (envelope.ack !== undefined && typeof envelope.ack !== 'boolean') return field('comm', 'ack', 'a boolean');
-  switch (envelope.kind) {
-    case 'open':
-    case 'close':
-      return undefined;
-    case 'message':
-      return Array.isArray(envelope.data) ? undefined : field('comm message', 'data', 'a list of messages');
-    case 'request':
-      return isId(envelope.request) ? undefined : field('comm request', 'request', 'a request id');
-    default:
-      return `a comm envelope has kind ${describe(envelope.kind)}, which a child does not send`;
-  }
+  if (!isId(envelope.call)) return field('comm', 'call', 'a call id');
+  if (typeof envelope.comm !== 'string' || envelope.comm.length === 0) return field('comm', 'comm', 'a comm name');
+  const { kind } = envelope;
+  if (!isChildCommKind(kind)) return `a comm envelope has kind ${describe(kind)}, which a child does not send`;
+  return COMM_CHECKS[kind](envelope);
 }
 
-/** The call id in a comm id (`"12:comm"` → 12), or undefined if it has none. */
-export function commCall(comm: string): number | undefined {
-  const colon = comm.indexOf(':');
-  if (colon <= 0) return undefined;
-  const id = Number(comm.slice(0, colon));
-  return isId(id) ? id : undefined;
+function isChildCommKind(kind: unknown): kind is ChildCommEnvelope['kind'] {
+  return typeof kind === 'string' && Object.hasOwn(COMM_CHECKS, kind);
+}
+
+/** Open and close may ask for an ack, and say so with `true` (the child never sends `false`). */
+function ackProblem(kind: 'open' | 'close', envelope: Record<string, unknown>): string | undefined {
+  return envelope.ack === undefined || envelope.ack === true ? undefined : field(`comm ${kind}`, 'ack', 'true');
 }
 
 /**

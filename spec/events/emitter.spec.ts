@@ -1,4 +1,4 @@
-import { EventNotKnownError, InvalidOptionError } from '../../lib/errors.js';
+import { EventNotKnownError, InvalidOptionError } from '../../lib/errors/index.js';
 import { Emitter, type HandlerSupervisor } from '../../lib/events/emitter.js';
 
 interface Events {

@@ -11,9 +11,14 @@ const comms = fixtureModule<typeof CommTasks>('comm.ts');
 
 afterEach(expectNoChildren);
 
-const MESSAGES = 20_000;
 /** lib/wire/protocol.ts COMM_WINDOW: not exported, on purpose; the bound is what users are told. */
 const WINDOW = 1024;
+/**
+ * Four windows' worth: before the window, the host held over 3000 of 4096 in handlers (measured
+ * on the parent of 878e772, both kinds), so the bound still fails there by a wide margin, and the
+ * file takes a fifth of the time 20,000 messages took (30 s on Node 20 on a loaded machine).
+ */
+const MESSAGES = 4 * WINDOW;
 
 test.each(['processes', 'sequential'] as const)('async handlers that lag hold a task streaming with await comm.send() to a window (%s)', async (kind) => {
   const scheduler = kind === 'processes' ? Scheduler.withProcesses(1) : Scheduler.withSequential();

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { fixture } from '../helpers.js';
+import { contentHash, makeOnce, root } from './run-cache.js';
 
 const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let host: string;
 
 interface Printed {
@@ -31,12 +31,15 @@ async function main(...args: string[]): Promise<Printed> {
 
 beforeAll(async () => {
   host = mkdtempSync(join(tmpdir(), 'forkline-compiled-host-'));
-  cpSync(fileURLToPath(fixture('compiled-host')), host, { recursive: true });
-  // The host's node_modules: forkline as installed, and the types its tsc build needs.
-  mkdirSync(join(host, 'node_modules'));
-  symlinkSync(root, join(host, 'node_modules', 'forkline'));
-  symlinkSync(join(root, 'node_modules', '@types'), join(host, 'node_modules', '@types'));
-  await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', host]);
+  // tsc's output does not depend on the Node line: in CI it is built once per run (./run-cache.ts).
+  await makeOnce(`compiled-host-${contentHash(['spec/fixtures/compiled-host', 'dist'])}`, host, async (into) => {
+    cpSync(fileURLToPath(fixture('compiled-host')), into, { recursive: true });
+    // The host's node_modules: forkline as installed, and the types its tsc build needs.
+    mkdirSync(join(into, 'node_modules'));
+    symlinkSync(root, join(into, 'node_modules', 'forkline'));
+    symlinkSync(join(root, 'node_modules', '@types'), join(into, 'node_modules', '@types'));
+    await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', into]);
+  });
 }, 60_000);
 
 afterAll(() => {

@@ -1,4 +1,4 @@
-import { InvalidOptionError, TaskLoadError } from '../../lib/errors.js';
+import { InvalidOptionError, TaskLoadError } from '../../lib/errors/index.js';
 import { deserializeError, errorClassMap, serializeError, type ErrorClass } from '../../lib/wire/error-codec.js';
 import type { Serialization } from '../../lib/wire/serializable.js';
 

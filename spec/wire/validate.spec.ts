@@ -1,4 +1,4 @@
-import { childEnvelopeProblem, commCall } from '../../lib/wire/validate.js';
+import { childEnvelopeProblem } from '../../lib/wire/validate.js';
 import { serializeError } from '../../lib/wire/error-codec.js';
 
 describe('childEnvelopeProblem', () => {
@@ -12,9 +12,13 @@ describe('childEnvelopeProblem', () => {
     [{ t: 'error', id: 1, error: { $thrown: 1, value: 'a string' } }],
     [{ t: 'dropped', id: 3 }],
     [{ t: 'exiting', reason: 'uncaught' }],
-    [{ t: 'comm', kind: 'message', comm: '4:comm', data: [1, 2] }],
-    [{ t: 'comm', kind: 'request', comm: '4:comm', request: 1, data: 'q' }],
-    [{ t: 'comm', kind: 'open', comm: '4:comm', ack: true }],
+    [{ t: 'comm', kind: 'message', call: 4, comm: 'comm', data: [1, 2] }],
+    [{ t: 'comm', kind: 'request', call: 4, comm: 'comm', request: 1, data: 'q' }],
+    [{ t: 'comm', kind: 'request', call: 4, comm: 'comm', request: 1 }],
+    [{ t: 'comm', kind: 'open', call: 4, comm: 'comm', ack: true }],
+    [{ t: 'comm', kind: 'open', call: 4, comm: 'comm', data: { any: 'thing' } }],
+    [{ t: 'comm', kind: 'close', call: 0, comm: 'progress', ack: true }],
+    [{ t: 'comm', kind: 'close', call: 4, comm: 'comm' }],
   ])('accepts what the child runtime sends: %j', (envelope) => {
     expect(childEnvelopeProblem(envelope)).toBeUndefined();
   });
@@ -32,10 +36,19 @@ describe('childEnvelopeProblem', () => {
     [{ t: 'error', id: 1, error: { $error: 1, name: 'E', message: 'm', props: [1] } }, 'the "error" envelope\'s `error.props` is not an object'],
     [{ t: 'error', id: 1, error: { $error: 1, name: 'E', message: 'm', cause: { $error: 1, name: 'C' } } }, 'the "error" envelope\'s `error.message` is not a string'],
     [{ t: 'exiting' }, 'the "exiting" envelope\'s `reason` is not a string'],
-    [{ t: 'comm', kind: 'message', comm: '4:comm', data: 5 }, 'the "comm message" envelope\'s `data` is not a list of messages'],
-    [{ t: 'comm', kind: 'message', comm: 'comm', data: [] }, 'the "comm" envelope\'s `comm` is not a comm id ("<call id>:<name>")'],
-    [{ t: 'comm', kind: 'request', comm: '4:comm' }, 'the "comm request" envelope\'s `request` is not a request id'],
-    [{ t: 'comm', kind: 'credit', comm: '4:comm', data: 1 }, 'a comm envelope has kind "credit", which a child does not send'],
+    [{ t: 'comm', kind: 'message', call: 4, comm: 'comm', data: 5 }, 'the "comm message" envelope\'s `data` is not a list of messages'],
+    [{ t: 'comm', kind: 'message', comm: 'comm', data: [] }, 'the "comm" envelope\'s `call` is not a call id'],
+    [{ t: 'comm', kind: 'message', call: '4', comm: 'comm', data: [] }, 'the "comm" envelope\'s `call` is not a call id'],
+    [{ t: 'comm', kind: 'message', call: 4, comm: '', data: [] }, 'the "comm" envelope\'s `comm` is not a comm name'],
+    [{ t: 'comm', kind: 'message', call: 4, comm: 7, data: [] }, 'the "comm" envelope\'s `comm` is not a comm name'],
+    [{ t: 'comm', kind: 'request', call: 4, comm: 'comm' }, 'the "comm request" envelope\'s `request` is not a request id'],
+    [{ t: 'comm', kind: 'request', call: 4, comm: 'comm', request: -2 }, 'the "comm request" envelope\'s `request` is not a request id'],
+    [{ t: 'comm', kind: 'open', call: 4, comm: 'comm', ack: false }, 'the "comm open" envelope\'s `ack` is not true'],
+    [{ t: 'comm', kind: 'close', call: 4, comm: 'comm', ack: 'yes' }, 'the "comm close" envelope\'s `ack` is not true'],
+    [{ t: 'comm', kind: 'credit', call: 4, comm: 'comm', data: 1 }, 'a comm envelope has kind "credit", which a child does not send'],
+    [{ t: 'comm', kind: 'response', call: 4, comm: 'comm', request: 1, data: 1 }, 'a comm envelope has kind "response", which a child does not send'],
+    [{ t: 'comm', kind: 'toString', call: 4, comm: 'comm' }, 'a comm envelope has kind "toString", which a child does not send'],
+    [{ t: 'comm', call: 4, comm: 'comm' }, 'a comm envelope has kind undefined, which a child does not send'],
   ])('refuses %j: %s', (envelope, problem) => {
     expect(childEnvelopeProblem(envelope)).toBe(problem);
   });
@@ -45,8 +58,4 @@ describe('childEnvelopeProblem', () => {
     for (let i = 0; i < 50; i++) error = { $error: 1, name: 'E', message: 'm', cause: error };
     expect(childEnvelopeProblem({ t: 'error', id: 1, error })).toMatch(/nests causes deeper than \d+ levels/);
   });
-});
-
-test('commCall reads the call id of a comm id', () => {
-  expect([commCall('12:comm'), commCall('12'), commCall(':comm'), commCall('x:comm'), commCall('-1:comm')]).toEqual([12, undefined, undefined, undefined, undefined]);
 });

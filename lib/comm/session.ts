@@ -1,0 +1,75 @@
+/**
+ * Internal: the host's protocol state of one comm of one call, which the handlers of each kind
+ * (open.ts, message.ts, request.ts, close.ts, ack.ts) work on. Users see it through HostComm,
+ * which shows only what is theirs: what crosses here is not public API.
+ */
+import type { Emitted } from '../events/emitter.js';
+import type { Future } from '../future.js';
+import { futureLink } from '../future-link.js';
+import type { AnyTask } from '../task.js';
+import type { HostCommEnvelope } from '../wire/protocol.js';
+import { assertSendable } from '../wire/serializable.js';
+import { HostComm, type CommTransport } from './host-comm.js';
+import { CreditWindow } from './message.js';
+import type { CommEvents } from './plugin.js';
+
+/** The comm's task, as its handlers emit on it once the Comm plugin added its events. */
+export interface CommTask {
+  readonly name: string;
+  emit<K extends keyof CommEvents>(event: K, ...args: CommEvents[K]): Emitted;
+  listenerCount(event: keyof CommEvents, options?: { hidden?: boolean }): number;
+}
+
+export class CommSession {
+  /** What users hold: `msg.comm`. */
+  readonly comm: HostComm;
+  readonly future: Future;
+  readonly task: CommTask;
+  readonly name: string;
+  /** What every envelope of this comm starts with: `{ ...session.header, kind: 'ack' }`. */
+  readonly header: { readonly t: 'comm'; readonly call: number; readonly comm: string };
+  readonly transport: CommTransport;
+  readonly window: CreditWindow;
+  state: 'idle' | 'open' | 'closed' = 'idle';
+  /** Set once the host asked the task to stop requesting: new requests are refused with it. */
+  refusal: string | undefined;
+
+  constructor(name: string, future: Future, task: AnyTask, transport: CommTransport) {
+    this.name = name;
+    this.future = future;
+    this.header = { t: 'comm', call: future.id, comm: name };
+    // One cast, until the plugin contract hands attach() a task typed with the plugin's events.
+    this.task = task as unknown as CommTask;
+    this.transport = transport;
+    this.window = new CreditWindow(this);
+    this.comm = new HostComm(this, task);
+  }
+
+  /** Sends `envelope` to the task's end of this comm. */
+  send(envelope: HostCommEnvelope): void {
+    this.transport.send(envelope);
+  }
+
+  /** HostComm.requestClose(): the task's waiting and future requests reject with CloseRequestError. */
+  requestClose(reason: string): void {
+    if (this.refusal !== undefined) return;
+    this.refusal = reason;
+    this.send({ ...this.header, kind: 'close-request', data: reason });
+  }
+
+  /** `msg.respond(value)`: checked against the comm's format before it is sent. */
+  respond(request: number, value: unknown): void {
+    assertSendable(value, this.transport.format, 'msg.respond()', 'value');
+    this.send({ ...this.header, kind: 'response', request, data: value });
+  }
+
+  /** No answer will come to `request`: the task's `comm.request()` rejects with CloseRequestError. */
+  refuse(request: number, reason: string): void {
+    this.send({ ...this.header, kind: 'response-error', request, data: reason });
+  }
+
+  /** Fails the call and stops the process running it (the task broke the comm's rules). */
+  terminate(error: Error): void {
+    futureLink(this.future)?.terminate(error);
+  }
+}
