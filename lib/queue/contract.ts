@@ -9,13 +9,9 @@
 import type { Future, Outcome } from '../future.js';
 import type { SubmitCall } from '../plugin.js';
 import { Job, type Executor as PoolExecutor, type JobSink, type ShutdownOptions } from '../pool/executor.js';
-import type { CommEnvelope } from '../wire/protocol.js';
+import type { ChildCommEnvelope, HostCommEnvelope } from '../wire/protocol.js';
 
-export type { ShutdownOptions };
-/** child → host comm envelopes (the plan's `ChildCommEnvelope`; today one shape for both ways). */
-export type ChildCommEnvelope = CommEnvelope;
-/** host → child comm envelopes (the plan's `HostCommEnvelope`). */
-export type HostCommEnvelope = CommEnvelope;
+export type { ChildCommEnvelope, HostCommEnvelope, ShutdownOptions };
 
 /** One call, as an executor sees it. */
 export interface ExecutorCall {
@@ -87,8 +83,8 @@ class JobView implements ExecutorCall {
   receiveComm(envelope: ChildCommEnvelope): void {
     this.job.sink.comm(this.job, envelope);
   }
-  undeliverable(): void {
-    // Today the pool answers undeliverable envelopes itself; over Redis every envelope is sent.
+  undeliverable(envelope: HostCommEnvelope, error: Error): void {
+    this.job.sink.undeliverable(this.job, envelope, error);
   }
   settle(outcome: Outcome<unknown>): void {
     if (!this.job.future.done()) this.job.sink.settled(this.job, outcome);
@@ -101,6 +97,7 @@ export function asJob(call: ExecutorCall): Job {
     dispatched: () => call.dispatched(),
     started: (_job, pid) => call.started(pid),
     comm: (_job, envelope) => call.receiveComm(envelope),
+    undeliverable: (_job, envelope, error) => call.undeliverable(envelope, error),
     settled: (_job, outcome) => call.settle(outcome),
   };
   // The pool asks a job's future only whether it is done.
@@ -110,11 +107,7 @@ export function asJob(call: ExecutorCall): Job {
   return job;
 }
 
-/**
- * A comm envelope with its call id set to `call`. Today the id is the prefix of `comm`
- * (`"<call>:<name>"`); after issue 12 it is the envelope's own `call` field.
- */
-export function withCall<E extends CommEnvelope>(envelope: E, call: number): E {
-  const name = envelope.comm.slice(envelope.comm.indexOf(':') + 1);
-  return { ...envelope, comm: `${call}:${name}` };
+/** A comm envelope readdressed to `call`: the worker's pool numbers its calls, the host its own. */
+export function withCall<E extends ChildCommEnvelope | HostCommEnvelope>(envelope: E, call: number): E {
+  return { ...envelope, call };
 }

@@ -1,7 +1,7 @@
 /**
  * The queue executor's own failures.
  */
-import { ForklineError } from '../errors.js';
+import { ForklineError } from '../errors/index.js';
 
 /** Redis no longer has a call's job (it restarted without persistence, or the job was removed): the call cannot finish. */
 export class QueueJobLostError extends ForklineError {

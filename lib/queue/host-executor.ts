@@ -147,6 +147,9 @@ export class QueueExecutor implements Executor {
       case 'comm':
         call.receiveComm(withCall(entry.envelope, call.id));
         return;
+      case 'undeliverable':
+        call.undeliverable(withCall(entry.envelope, call.id), new Error(entry.error));
+        return;
       case 'outcome': {
         this.#settled(call.id);
         const { outcome } = entry;

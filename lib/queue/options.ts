@@ -1,7 +1,7 @@
 /**
  * The options of `withQueue()` (the host) and of a queue worker, with their checks.
  */
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError } from '../errors/index.js';
 import { checkOptions, integer } from '../options.js';
 import type { ProcessSchedulerOptions, SchedulerOptions } from '../scheduler/options.js';
 import { isConnection, type RedisConnection } from './connection.js';

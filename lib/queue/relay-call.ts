@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Outcome } from '../future.js';
 import type { SubmitCall } from '../plugin.js';
 import { serializeError } from '../wire/error-codec.js';
-import type { ChildCommEnvelope, ExecutorCall } from './contract.js';
+import type { ChildCommEnvelope, ExecutorCall, HostCommEnvelope } from './contract.js';
 import { withCall } from './contract.js';
 import { post } from './inbox.js';
 import type { CallJobData, UpEntry, WireOutcome } from './wire.js';
@@ -59,8 +59,8 @@ export class RelayCall implements ExecutorCall {
     this.post({ k: 'comm', call: this.data.call, envelope: withCall(envelope, this.data.call) });
   }
 
-  undeliverable(): void {
-    // Today the pool answers what it cannot deliver itself (a refused response → response-error).
+  undeliverable(envelope: HostCommEnvelope, error: Error): void {
+    this.post({ k: 'undeliverable', call: this.data.call, envelope: withCall(envelope, this.data.call), error: error.message });
   }
 
   settle(outcome: Outcome<unknown>): void {

@@ -46,6 +46,8 @@ export type UpEntry =
   | { readonly k: 'taken'; readonly call: number; readonly worker: string; readonly job: string }
   | { readonly k: 'started'; readonly call: number; readonly pid: number | undefined }
   | { readonly k: 'comm'; readonly call: number; readonly envelope: ChildCommEnvelope }
+  /** The child's channel refused a host → child envelope: the host's comm slice decides what follows. */
+  | { readonly k: 'undeliverable'; readonly call: number; readonly envelope: HostCommEnvelope; readonly error: string }
   | { readonly k: 'outcome'; readonly call: number; readonly outcome: WireOutcome };
 
 /** Host → worker, in the worker's inbox, addressed by BullMQ job id. */
