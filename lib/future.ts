@@ -8,6 +8,7 @@
 import { inspect, type InspectOptions } from 'node:util';
 import type { AnyTask } from './task.js';
 import type { SubmitCall } from './plugin.js';
+import type { Call } from './scheduler/call.js';
 
 /**
  * `queued`: waiting for a child. `running`: handed to a child, which runs it, or holds it next
@@ -27,19 +28,12 @@ export interface FutureCall<A extends readonly unknown[] = readonly unknown[]> e
   readonly args: A;
 }
 
-/** Internal: who can cancel a future (its run). */
-export interface FutureOwner {
-  cancel(future: Future, reason: string): boolean;
-}
-
 /** @internal Drive a future. Assigned below, where the private fields are in reach. */
 export let startFuture: (future: Future) => void;
 /** @internal */
 export let settleFuture: (future: Future, outcome: Outcome<unknown>) => boolean;
-/** @internal The run's per-call state (its job and comm link), kept on the future itself. */
-export let futureState: (future: Future) => unknown;
-/** @internal */
-export let setFutureState: (future: Future, state: unknown) => void;
+/** @internal The record of the future's call. */
+export let callOf: (future: Future) => Call;
 /** @internal Whether somebody took the future's outcome (asked for its promise: then, catch, finally, await). */
 export let awaited: (future: Future) => boolean;
 
@@ -66,26 +60,22 @@ export class Future<R = unknown, A extends readonly unknown[] = readonly unknown
   #promise: Promise<R> | undefined;
   #resolve: ((value: R) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
-  readonly #owner: FutureOwner;
+  readonly #call: Call;
   #awaited = false;
-  #internal: unknown;
 
   static {
     startFuture = (future) => future.#start();
     settleFuture = (future, outcome) => future.#settle(outcome);
-    futureState = (future) => future.#internal;
-    setFutureState = (future, state) => {
-      future.#internal = state;
-    };
+    callOf = (future) => future.#call;
     awaited = (future) => future.#awaited;
   }
 
-  /** @internal Made by the scheduler. */
-  constructor(id: number, task: AnyTask, call: SubmitCall, owner: FutureOwner) {
+  /** @internal Made by its call's record (lib/scheduler/call.ts). */
+  constructor(id: number, task: AnyTask, call: SubmitCall, record: Call) {
     this.id = id;
     this.task = task;
     this.call = call as FutureCall<Readonly<A>>;
-    this.#owner = owner;
+    this.#call = record;
   }
 
   get state(): FutureState {
@@ -121,7 +111,7 @@ export class Future<R = unknown, A extends readonly unknown[] = readonly unknown
    */
   cancel(reason = 'future.cancel() was called'): boolean {
     if (this.done()) return false;
-    return this.#owner.cancel(this as unknown as Future, reason);
+    return this.#call.cancel(reason);
   }
 
   then<A = R, B = never>(

@@ -10,7 +10,7 @@ export type { ErrorAction, ExceptionPolicy } from './scheduler/policy.js';
 export { Task, type Submitted, type TaskFuture, type TaskEvents, type TaskEventMap, type TaskArgs, type SubmitOptions, type AnyTask } from './task.js';
 export { Future, type FutureState, type FutureCall } from './future.js';
 export { taskRef, taskModule, type TaskRef, type TaskRefOptions, type TaskModule, type TaskFunction } from './task-ref.js';
-export type { Plugin, PluginTypes, SubmitCall, AnyPlugin, TaskResult } from './plugin.js';
+export type { Plugin, PluginTypes, PluginTask, PluginEventsOf, SubmitCall, AnyPlugin, TaskResult } from './plugin.js';
 export type { Handler, HandlerOptions } from './events/emitter.js';
 export type { InjectSpec, TaskIdentity } from './wire/protocol.js';
 export type { Serialization } from './wire/serializable.js';

@@ -32,8 +32,15 @@ export interface NumberRule {
 
 /** Returns `value` if it is a number that fits `rule`; otherwise throws, saying `expected`. */
 export function checkNumber(value: unknown, option: string, expected: string, rule: NumberRule): number {
-  if (typeof value === 'number' && (fits(value, rule) || (rule.infinity === true && value === Infinity))) return value;
-  throw new InvalidOptionError(option, expected, value);
+  const error = numberError(value, option, expected, rule);
+  if (error) throw error;
+  return value as number;
+}
+
+/** `checkNumber` for callers that reject instead of throwing: the error, or undefined if `value` fits. */
+export function numberError(value: unknown, option: string, expected: string, rule: NumberRule): InvalidOptionError | undefined {
+  if (typeof value === 'number' && (fits(value, rule) || (rule.infinity === true && value === Infinity))) return undefined;
+  return new InvalidOptionError(option, expected, value);
 }
 
 function fits(value: number, rule: NumberRule): boolean {
@@ -84,12 +91,17 @@ export function millisecondsOrNever(value: unknown, option: string, min: number)
   });
 }
 
+/** A delay a timer keeps, fractions allowed: 0 to 2^31-1 ms. */
+export const TIMER_DELAY: NumberRule = { min: 0, max: MAX_TIMER_MS };
+/** A delay a timer keeps that must be above 0: a timeout of nothing is a mistake. */
+export const POSITIVE_TIMER_DELAY: NumberRule = { above: 0, max: MAX_TIMER_MS };
+
 /**
- * A delay a timer keeps, fractions allowed: from 0, or (`positive`) above 0, to 2^31-1 ms. The
- * wording is the caller's: each public option states its own (messages are part of the API).
+ * A delay a timer keeps, from 0 or from above 0. The wording is the caller's: each public option
+ * states its own (messages are part of the API, and specs pin them).
  */
 export function timerDelay(value: unknown, option: string, expected: string, from: 'zero' | 'above-zero'): number {
-  return checkNumber(value, option, expected, from === 'zero' ? { min: 0, max: MAX_TIMER_MS } : { above: 0, max: MAX_TIMER_MS });
+  return checkNumber(value, option, expected, from === 'zero' ? TIMER_DELAY : POSITIVE_TIMER_DELAY);
 }
 
 export function boolean(value: unknown, option: string): boolean {

@@ -3,6 +3,9 @@
  * call first, to rewrite it (the function, its arguments, the named values injected into the call
  * in the child) or to veto it.
  */
+import type { CommTransport } from './comm/host-comm.js';
+import type { Emitted, EventArgs, Handler, HandlerOptions } from './events/emitter.js';
+import { callOf, type Future } from './future.js';
 import type { AnyTask } from './task.js';
 import type { TaskFunction } from './task-ref.js';
 import type { InjectSpec, TaskIdentity } from './wire/protocol.js';
@@ -38,6 +41,42 @@ export interface PluginTypes {
   readonly vetoes?: boolean;
 }
 
+/** A task's members typed with one plugin's events `E`. */
+export interface PluginEventsOf<E extends object> {
+  /** Makes the plugin's event names known to the task (once, in `attach`). */
+  addEvents(...events: (keyof E & string)[]): void;
+  emit<K extends keyof E & string>(event: K, ...args: EventArgs<E, K>): Emitted;
+  on<K extends keyof E & string>(event: K, handler: Handler<EventArgs<E, K>>, options?: HandlerOptions<EventArgs<E, K>>): () => void;
+  listenerCount(event: keyof E & string, options?: { hidden?: boolean }): number;
+}
+
+/**
+ * The task a plugin is attached to, typed with the plugin's own events `E` as well as every
+ * task's: a plugin emits its events without a cast. Still an AnyTask, so a plugin written
+ * against `attach(task: AnyTask)` keeps compiling.
+ */
+export type PluginTask<E extends object = object> = AnyTask & PluginEventsOf<E>;
+
+/**
+ * A running call as a plugin sees it: the comm transport over the call's channel, its start,
+ * and a way to fail it (limits).
+ */
+export interface CallLink extends CommTransport {
+  /**
+   * Calls `listener` when the call begins executing, with its process id (undefined when it runs
+   * in the host). Register before the call is dispatched: in a 'submitted' handler.
+   */
+  onStarted(listener: (pid: number | undefined) => void): void;
+  /** Fails the call with `error` and stops the process running it (for limits). */
+  terminate(error: Error): void;
+}
+
+/** The link to a call of a task with plugins (undefined for a task without: nothing talks to those). */
+export function callLink(future: Future): CallLink | undefined {
+  const call = callOf(future);
+  return call.comms ? call : undefined;
+}
+
 /**
  * A plugin. Every member is optional but `name`.
  *
@@ -48,12 +87,12 @@ export interface Plugin<T extends PluginTypes = PluginTypes> {
   /** Shown in errors and in the task panel. */
   readonly name: string;
   /** Called once, when the task is created: add events, subscribe to the task's events. */
-  attach?(task: AnyTask): void;
+  attach?(task: PluginTask<T['events']>): void;
   /**
    * Called on every submit, in plugin order. Return the call (the same or a rewritten one) to
    * go on, or `false` to veto it: then `submit()` returns `undefined` and nothing runs.
    */
-  preSubmit?(call: SubmitCall, task: AnyTask): SubmitCall | false;
+  preSubmit?(call: SubmitCall, task: PluginTask<T['events']>): SubmitCall | false;
   /** Lines of state for the task panel, e.g. `Open Connections: 0`. */
   describe?(): readonly string[];
   /** Type-level only. */

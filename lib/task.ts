@@ -9,7 +9,7 @@ import { Emitter, type Emitted, type EventArgs, type Handler, type HandlerOption
 import { CallVetoedError, InvalidOptionError } from './errors/index.js';
 import { checkOptions } from './options.js';
 import type { Future } from './future.js';
-import { NOTHING_INJECTED, type AnyPlugin, type Plugin, type PluginEvents, type PluginInjects, type SubmitArgs, type SubmitCall, type TaskResult } from './plugin.js';
+import { NOTHING_INJECTED, type AnyPlugin, type Plugin, type PluginTask, type PluginEvents, type PluginInjects, type SubmitArgs, type SubmitCall, type TaskResult } from './plugin.js';
 import type { TaskFunction, TaskRef } from './task-ref.js';
 import { renderTaskPanel } from './task-panel.js';
 
@@ -98,7 +98,7 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
     this.name = name ?? defaultName(identity);
     this.ref = `Task-${this.name}-${randomBytes(6).toString('base64url')}`;
     this.#emitter = new Emitter(`Task "${this.name}"`, TASK_EVENTS as never, host.supervisor);
-    for (const plugin of plugins as readonly AnyPlugin[]) plugin.attach?.(this);
+    for (const plugin of plugins as readonly AnyPlugin[]) plugin.attach?.(this.#forPlugins());
   }
 
   /**
@@ -154,11 +154,20 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
     let call: SubmitCall = { task: this.identity, args, inject: NOTHING_INJECTED };
     for (const plugin of this.plugins) {
       if (!plugin.preSubmit) continue;
-      const next = plugin.preSubmit(call, this);
+      const next = plugin.preSubmit(call, this.#forPlugins());
       if (next === false) return plugin.name;
       call = next;
     }
     return call;
+  }
+
+  /**
+   * This task as its plugins see it: an AnyTask that also takes each plugin's own events. Widened
+   * here, once: a task's event map composes its plugins' maps (PluginEvents), which the compiler
+   * cannot relate to one plugin's map for a generic `P`.
+   */
+  #forPlugins(): PluginTask {
+    return this;
   }
 
   /** Subscribes to an event of this task; returns a function that unsubscribes. */

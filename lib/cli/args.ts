@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { MAX_TIMER_MS } from '../options.js';
 import { UsageError } from './usage.js';
 
 export type InputFormat = 'jsonl' | 'csv' | 'json';
@@ -108,7 +109,8 @@ export function parseRunArgs(argv: readonly string[], cwd: string): RunSettings 
     monitor: values['no-monitor'] ? undefined : values.monitor === undefined ? siblingName(resolvePath(values.out ?? 'results.jsonl', cwd)) : resolvePath(values.monitor, cwd).replace(/\.(csv|svg)$/, ''),
     monitorExplicit: values.monitor !== undefined,
     comm: !values['no-comm'],
-    killGracePeriod: values['kill-grace'] === undefined ? 2000 : milliseconds(values['kill-grace'], '--kill-grace'),
+    // killGracePeriod takes whole milliseconds: `--kill-grace 0.5ms` is 1 ms, not a failed run.
+    killGracePeriod: values['kill-grace'] === undefined ? 2000 : Math.ceil(milliseconds(values['kill-grace'], '--kill-grace')),
   };
 }
 
@@ -161,7 +163,11 @@ export function milliseconds(value: string, flag: string): number {
     const hint = /^\d+(\.\d+)?$/.test(value.trim()) ? ' (a number needs its unit: ms, s, m, min or h)' : '';
     throw new UsageError(`expected ${flag} to be a duration > 0 like 500ms, 30s, 5m or 1h${hint}, got ${JSON.stringify(value)}`);
   }
-  return amount * (TIME_UNITS[match[2] ?? 'ms'] ?? 1);
+  const ms = amount * (TIME_UNITS[match[2] ?? 'ms'] ?? 1);
+  // Every duration becomes a timer or a limit checked against one, and a Node timer waits at most
+  // 2^31-1 ms: past it the library would refuse the option by its own name, not the flag's.
+  if (ms > MAX_TIMER_MS) throw new UsageError(`expected ${flag} to be at most 596h (2^31-1 ms, the longest a timer waits), got ${JSON.stringify(value)}`);
+  return ms;
 }
 
 const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 2 ** 20, mb: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gb: 2 ** 30, gib: 2 ** 30 };

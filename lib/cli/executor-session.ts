@@ -8,13 +8,12 @@
  */
 import { Comm } from '../comm/index.js';
 import type { Future } from '../future.js';
-import { futureLink } from '../future-link.js';
 import { Limits } from '../plugins/limits.js';
 import { processUsage } from '../plugins/process-usage.js';
 import { ProgressDisplay, type ProgressOptions } from '../progress/index.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { ExitState } from '../scheduler/exit.js';
-import type { AnyPlugin } from '../plugin.js';
+import { callLink, type AnyPlugin } from '../plugin.js';
 import type { AnyTask } from '../task.js';
 import { taskRef } from '../task-ref.js';
 
@@ -89,7 +88,7 @@ export class ExecutorSession {
     // A task with plugins has a link that reports where and when each call starts.
     this.#task.on(
       'submitted',
-      (future: Future) => futureLink(future)?.onStarted((pid) => {
+      (future: Future) => callLink(future)?.onStarted((pid) => {
         const at = performance.now();
         this.#started.set(future, { pid, at });
         this.#firstStartAt ??= at;

@@ -6,9 +6,7 @@
 import { InjectionConflictError, InvalidOptionError, ProtocolError } from '../errors/index.js';
 import { checkOptions } from '../options.js';
 import type { Future } from '../future.js';
-import { futureLink } from '../future-link.js';
-import type { Plugin, PluginTypes, SubmitCall } from '../plugin.js';
-import type { AnyTask } from '../task.js';
+import { callLink, type Plugin, type PluginTask, type PluginTypes, type SubmitCall } from '../plugin.js';
 import type { HostComm, CommTransport } from './host-comm.js';
 import type { CommMsg } from './msg.js';
 import { receiveComm } from './receive.js';
@@ -73,7 +71,7 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
     return open;
   }
 
-  attach(task: AnyTask): void {
+  attach(task: PluginTask<CommEvents>): void {
     task.addEvents(...EVENTS);
     task.on('submitted', (future: Future) => {
       this.#connect(task, future);
@@ -94,7 +92,7 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
     return [`Open Connections: ${this.openConnections}`];
   }
 
-  #connect(task: AnyTask, future: Future): void {
+  #connect(task: PluginTask<CommEvents>, future: Future): void {
     const transport = this.#createComms(future);
     const session = new CommSession(this.parameterName, future, task, transport);
     this.#comms.set(future, session.comm);
@@ -105,7 +103,7 @@ export class CommPlugin<N extends string = 'comm'> implements Plugin<CommTypes<N
 
 /** The transport a host comm uses by default: the call's own channel to its child. */
 export function defaultTransport(future: Future): CommTransport {
-  const link = futureLink(future);
+  const link = callLink(future);
   if (!link) throw new ProtocolError(`has no channel for future ${future.id}: it was not submitted by a scheduler`);
   return link;
 }

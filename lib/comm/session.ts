@@ -3,22 +3,16 @@
  * (open.ts, message.ts, request.ts, close.ts, ack.ts) work on. Users see it through HostComm,
  * which shows only what is theirs: what crosses here is not public API.
  */
-import type { Emitted } from '../events/emitter.js';
 import type { Future } from '../future.js';
-import { futureLink } from '../future-link.js';
-import type { AnyTask } from '../task.js';
+import { callLink, type PluginTask } from '../plugin.js';
 import type { HostCommEnvelope } from '../wire/protocol.js';
 import { assertSendable } from '../wire/serializable.js';
 import { HostComm, type CommTransport } from './host-comm.js';
 import { CreditWindow } from './message.js';
 import type { CommEvents } from './plugin.js';
 
-/** The comm's task, as its handlers emit on it once the Comm plugin added its events. */
-export interface CommTask {
-  readonly name: string;
-  emit<K extends keyof CommEvents>(event: K, ...args: CommEvents[K]): Emitted;
-  listenerCount(event: keyof CommEvents, options?: { hidden?: boolean }): number;
-}
+/** The comm's task, typed with the events the Comm plugin added to it. */
+export type CommTask = PluginTask<CommEvents>;
 
 export class CommSession {
   /** What users hold: `msg.comm`. */
@@ -34,12 +28,11 @@ export class CommSession {
   /** Set once the host asked the task to stop requesting: new requests are refused with it. */
   refusal: string | undefined;
 
-  constructor(name: string, future: Future, task: AnyTask, transport: CommTransport) {
+  constructor(name: string, future: Future, task: CommTask, transport: CommTransport) {
     this.name = name;
     this.future = future;
     this.header = { t: 'comm', call: future.id, comm: name };
-    // One cast, until the plugin contract hands attach() a task typed with the plugin's events.
-    this.task = task as unknown as CommTask;
+    this.task = task;
     this.transport = transport;
     this.window = new CreditWindow(this);
     this.comm = new HostComm(this, task);
@@ -70,6 +63,6 @@ export class CommSession {
 
   /** Fails the call and stops the process running it (the task broke the comm's rules). */
   terminate(error: Error): void {
-    futureLink(this.future)?.terminate(error);
+    callLink(this.future)?.terminate(error);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { InvalidOptionError, PluginError } from '../errors/index.js';
 import { checkOptions } from '../options.js';
-import type { Plugin, PluginTypes, SubmitCall } from '../plugin.js';
+import type { Plugin, PluginTask, PluginTypes, SubmitCall } from '../plugin.js';
 import type { AnyTask } from '../task.js';
 
 export interface LimiterOptions {
@@ -30,7 +30,7 @@ interface LimiterTypes extends PluginTypes {
   readonly injects: object;
 }
 
-const EVENTS = ['call-limit-reached', 'concurrent-limit-reached', 'disabled-due-to-running-task'];
+const EVENTS = ['call-limit-reached', 'concurrent-limit-reached', 'disabled-due-to-running-task'] as const satisfies readonly (keyof LimiterEvents)[];
 
 export class Limiter implements Plugin<LimiterTypes> {
   readonly name = 'limiter';
@@ -40,7 +40,7 @@ export class Limiter implements Plugin<LimiterTypes> {
   readonly maxConcurrent: number;
   readonly notWhileRunning: readonly AnyTask[];
   #calls = 0;
-  #task: AnyTask | undefined;
+  #task: PluginTask<LimiterEvents> | undefined;
 
   constructor(options: LimiterOptions) {
     checkOptions(options, 'new Limiter()', ['maxCalls', 'maxConcurrent', 'notWhileRunning']);
@@ -63,7 +63,7 @@ export class Limiter implements Plugin<LimiterTypes> {
     return this.#calls;
   }
 
-  attach(task: AnyTask): void {
+  attach(task: PluginTask<LimiterEvents>): void {
     if (this.#task) throw PluginError.attachedTwice('Limiter', this.#task.name);
     if (this.notWhileRunning.includes(task)) {
       throw PluginError.waitsOnItself(task.name);
@@ -75,7 +75,7 @@ export class Limiter implements Plugin<LimiterTypes> {
     }, { hidden: true });
   }
 
-  preSubmit(call: SubmitCall, task: AnyTask): SubmitCall | false {
+  preSubmit(call: SubmitCall, task: PluginTask<LimiterEvents>): SubmitCall | false {
     if (this.#calls >= this.maxCalls) return veto(task, 'call-limit-reached', call);
     if (task.inFlight >= this.maxConcurrent) return veto(task, 'concurrent-limit-reached', call);
     if (this.notWhileRunning.some((other) => other.running())) return veto(task, 'disabled-due-to-running-task', call);
@@ -91,8 +91,8 @@ export class Limiter implements Plugin<LimiterTypes> {
   }
 }
 
-function veto(task: AnyTask, event: string, call: SubmitCall): false {
-  (task.emit as (name: string, ...args: unknown[]) => void)(event, task, call.args);
+function veto(task: PluginTask<LimiterEvents>, event: keyof LimiterEvents, call: SubmitCall): false {
+  task.emit(event, task, call.args);
   return false;
 }
 

@@ -9,9 +9,7 @@
 import { CpuTimeLimitError, InvalidOptionError, MemoryLimitError, PluginError, WallTimeLimitError } from '../errors/index.js';
 import { checkOptions, MAX_TIMER_MS } from '../options.js';
 import type { Future } from '../future.js';
-import { futureLink } from '../future-link.js';
-import type { Plugin, PluginTypes } from '../plugin.js';
-import type { AnyTask } from '../task.js';
+import { callLink, type Plugin, type PluginTask, type PluginTypes } from '../plugin.js';
 import { processUsage, processUsageSupported } from './process-usage.js';
 
 export interface LimitsOptions {
@@ -37,7 +35,7 @@ interface LimitsTypes extends PluginTypes {
   readonly vetoes: false;
 }
 
-const EVENTS = ['limit-walltime', 'limit-cputime', 'limit-memory'];
+const EVENTS = ['limit-walltime', 'limit-cputime', 'limit-memory'] as const satisfies readonly (keyof LimitsEvents)[];
 
 export class Limits implements Plugin<LimitsTypes> {
   readonly name = 'limits';
@@ -47,7 +45,7 @@ export class Limits implements Plugin<LimitsTypes> {
   readonly cpuTime: number | undefined;
   readonly memory: number | undefined;
   readonly sampleInterval: number;
-  #task: AnyTask | undefined;
+  #task: PluginTask<LimitsEvents> | undefined;
   readonly #watches = new Map<Future, () => void>();
 
   constructor(options: LimitsOptions) {
@@ -64,12 +62,12 @@ export class Limits implements Plugin<LimitsTypes> {
     }
   }
 
-  attach(task: AnyTask): void {
+  attach(task: PluginTask<LimitsEvents>): void {
     if (this.#task) throw PluginError.attachedTwice('Limits plugin', this.#task.name);
     this.#task = task;
     task.addEvents(...EVENTS);
     task.on('submitted', (future: Future) => {
-      futureLink(future)?.onStarted((pid) => {
+      callLink(future)?.onStarted((pid) => {
         this.#watch(task, future, pid);
       });
     }, { hidden: true });
@@ -90,7 +88,7 @@ export class Limits implements Plugin<LimitsTypes> {
     return [`Limits: ${limits.join(', ')}`, `Watching: ${this.#watches.size}`];
   }
 
-  #watch(task: AnyTask, future: Future, pid: number | undefined): void {
+  #watch(task: PluginTask<LimitsEvents>, future: Future, pid: number | undefined): void {
     if (future.done()) return;
     const started = performance.now();
     let wallTimer: NodeJS.Timeout | undefined;
@@ -100,11 +98,12 @@ export class Limits implements Plugin<LimitsTypes> {
       clearTimeout(sampleTimer);
     };
     this.#watches.set(future, stop);
-    const breach = (event: keyof LimitsEvents, error: Error) => {
+    // Each breach emits its own typed event, then fails the call.
+    const breach = (error: Error, emit: () => void) => {
       if (future.done()) return;
       stop();
-      (task.emit as (name: string, ...args: unknown[]) => void)(event, future, error);
-      futureLink(future)?.terminate(error);
+      emit();
+      callLink(future)?.terminate(error);
     };
     const identity = future.call.task;
     if (this.wallTime !== undefined) {
@@ -113,7 +112,10 @@ export class Limits implements Plugin<LimitsTypes> {
       const check = () => {
         const used = performance.now() - started;
         if (used < limit) wallTimer = setTimeout(check, Math.ceil(limit - used));
-        else breach('limit-walltime', new WallTimeLimitError({ task: identity, limit, used }));
+        else {
+          const error = new WallTimeLimitError({ task: identity, limit, used });
+          breach(error, () => task.emit('limit-walltime', future, error));
+        }
       };
       wallTimer = setTimeout(check, limit);
     }
@@ -125,9 +127,11 @@ export class Limits implements Plugin<LimitsTypes> {
       if (!before || !now || future.done()) return;
       const cpu = now.cpuMs - before.cpuMs;
       if (this.cpuTime !== undefined && cpu > this.cpuTime) {
-        breach('limit-cputime', new CpuTimeLimitError({ task: identity, limit: this.cpuTime, used: cpu }));
+        const error = new CpuTimeLimitError({ task: identity, limit: this.cpuTime, used: cpu });
+        breach(error, () => task.emit('limit-cputime', future, error));
       } else if (this.memory !== undefined && now.rssBytes > this.memory) {
-        breach('limit-memory', new MemoryLimitError({ task: identity, limit: this.memory, used: now.rssBytes }));
+        const error = new MemoryLimitError({ task: identity, limit: this.memory, used: now.rssBytes });
+        breach(error, () => task.emit('limit-memory', future, error));
       } else {
         schedule();
       }

@@ -4,9 +4,14 @@
  * A plain array with a moving head; a removed job leaves a hole, and each job knows its index
  * (`job.position`), so nothing is hashed per job.
  */
-import type { Job } from './executor.js';
 
-export class Line {
+/** What the line keeps: anything that can hold its own place. */
+export interface Placed {
+  /** Its index in the line, or -1: the line's own, set by it alone. */
+  position: number;
+}
+
+export class Line<Job extends Placed> {
   #jobs: (Job | undefined)[] = [];
   #head = 0;
   #size = 0;

@@ -2,28 +2,30 @@
  * One worker as the pool tracks it: its calls, its pace, and what it was told.
  */
 import type { TaskIdentity } from '../wire/protocol.js';
-import type { Job } from './executor.js';
+import type { PoolJob as Job } from './pool-job.js';
 import type { WorkerHandle, WorkerListener } from './worker-handle.js';
 
 /** Calls averaging less than this (ms) count as short, and their worker gets calls ahead. */
 const SHORT_CALL_MS = 2;
 
+/**
+ * Where a worker is in its life. `starting` until its runtime says `ready`; then it takes calls
+ * until it is `closing` (shutting down, retiring, idle, killed), or announced it is `exiting`
+ * (an uncaught error in the child), or `violated` the protocol (nothing more it sends is read).
+ * The last three take no more calls, and only move towards the exit.
+ */
+export type WorkerState = 'starting' | 'ready' | 'closing' | 'exiting' | 'violated';
+
 export class PoolWorker {
   readonly handle: WorkerHandle;
-  ready = false;
-  /** Takes no more calls: shutting down, retiring, or about to exit after an uncaught error. */
-  closing = false;
+  state: WorkerState = 'starting';
   /** Replace this worker when it exits (it retired, or was killed for a cancel or a limit). */
   replace = false;
-  /** The child announced it is exiting (after an uncaught error). */
-  exiting = false;
   /**
    * The child's runtime settled the call it was running and announced its exit in the same
    * frame: the first job it still holds provably never started, and may run elsewhere.
    */
   headUnstarted = false;
-  /** It broke the protocol: it is being replaced, and nothing more it sends is read. */
-  violated = false;
   /** Jobs cancelled while calls before them ran: each gets a kill timer once it is the head. */
   readonly cancelledAhead = new Set<Job>();
   /** Bounds the loading of a task module in the child (PoolOptions.loadTimeout). */
@@ -42,6 +44,16 @@ export class PoolWorker {
 
   constructor(start: (listener: WorkerListener) => WorkerHandle, listener: WorkerListener) {
     this.handle = start(listener);
+  }
+
+  /** Takes no more calls: closing, exiting or violated. */
+  get closing(): boolean {
+    return this.state !== 'starting' && this.state !== 'ready';
+  }
+
+  /** Takes no more calls from now on; a worker already past `ready` keeps its state. */
+  close(): void {
+    if (!this.closing) this.state = 'closing';
   }
 
   /** How many calls it may hold: one, or 1 + `prefetch` while its calls are short. */

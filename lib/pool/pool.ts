@@ -8,24 +8,25 @@
  */
 import { CancelledError, ProtocolError, SerializationError, TaskLoadError, WorkerCrashedError } from '../errors/index.js';
 import { inline, log } from '../debug.js';
-import { deserializeError, type ErrorClass } from '../wire/error-codec.js';
-import type { ChildEnvelope, HostCommEnvelope, HostEnvelope, RunEnvelope } from '../wire/protocol.js';
-import { childEnvelopeProblem } from '../wire/validate.js';
+import type { Executor, ExecutorCall, HostCommEnvelope, ShutdownOptions } from '../executor.js';
+import type { ErrorClass } from '../wire/error-codec.js';
+import type { HostEnvelope } from '../wire/protocol.js';
 import type { Serialization } from '../wire/serializable.js';
-import type { Executor, Job, ShutdownOptions } from './executor.js';
+import { dispatch, pick, roomOf } from './dispatch.js';
 import { Line } from './line.js';
+import { PoolJob as Job } from './pool-job.js';
 import { PoolWorker, TaskNumbers } from './pool-worker.js';
-import { NOTHING_INJECTED } from '../plugin.js';
+import { receiveFrame, type FrameSink } from './receive.js';
 import type { WorkerExit, WorkerFactory } from './worker-handle.js';
 
 export interface PoolOptions {
-  readonly size: number;
+  readonly maxWorkers: number;
   /** Calls sent ahead to a busy worker whose recent calls were short. */
   readonly prefetch: number;
   readonly factory: WorkerFactory;
   readonly errorClasses: ReadonlyMap<string, ErrorClass>;
   /** Milliseconds a cancelled running call may take to end before its worker is stopped. */
-  readonly cancelGracePeriod: number;
+  readonly killGracePeriod: number;
   /** Replace a worker after it ran this many calls. */
   readonly maxTasksPerWorker: number;
   /** Close a worker idle this long (ms); a new one starts when work comes. */
@@ -38,7 +39,7 @@ export interface PoolOptions {
 
 /** The error of a job cancelled by a shutdown. */
 function cancelledError(job: Job, reason: string): CancelledError {
-  return new CancelledError(job.call.task, reason);
+  return new CancelledError(job.call.request.task, reason);
 }
 
 /** Workers that die before they are ready this many times in a row mean the pool cannot start. */
@@ -51,7 +52,13 @@ export class Pool implements Executor {
   readonly #options: PoolOptions;
   readonly #workers = new Set<PoolWorker>();
   readonly #tasks = new TaskNumbers();
-  readonly #line = new Line();
+  readonly #line = new Line<Job>();
+  /**
+   * The calls it holds, queued or sent to a worker, by id: how cancel, terminate and comm
+   * traffic find the pool's record of a call.
+   */
+  readonly #jobs = new Map<number, Job>();
+  readonly #sink: FrameSink;
   readonly #exitWaiters = new Map<PoolWorker, () => void>();
   #startFailures = 0;
   /** Set once shutdown closes the workers: exits are no longer replaced. */
@@ -67,38 +74,68 @@ export class Pool implements Executor {
 
   constructor(options: PoolOptions) {
     this.#options = options;
+    this.#sink = {
+      errorClasses: options.errorClasses,
+      ready: (worker) => {
+        if (worker.state === 'starting') worker.state = 'ready';
+        this.#startFailures = 0;
+        this.#pump();
+      },
+      loading: (worker, job) => this.#loading(worker, job),
+      started: (worker, job) => {
+        clearTimeout(worker.loadTimer);
+        if (job.call.notify) job.call.started(worker.handle.pid);
+      },
+      finished: (worker, job) => this.#finished(worker, job),
+      exiting: (worker, reason, headUnstarted) => {
+        log.pool('child %s is exiting: %s', worker.handle.pid, reason);
+        worker.state = 'exiting';
+        worker.headUnstarted = headUnstarted;
+        this.#boundExit(worker);
+      },
+      violation: (worker, problem) => this.#violation(worker, problem),
+    };
   }
 
   start(): void {
     this.#stopping = false;
     this.#held = false;
     this.#startFailures = 0;
-    while (this.#workers.size < this.#options.size) this.#spawn();
+    while (this.#workers.size < this.#options.maxWorkers) this.#spawn();
   }
 
   hold(): void {
     this.#held = true;
   }
 
-  execute(job: Job): void {
+  submit(call: ExecutorCall): void {
     // Replaces workers closed when idle or given up on, so a later call gets its own attempt.
-    if (this.#workers.size < this.#options.size && !this.#stopping) this.#spawn();
+    if (this.#workers.size < this.#options.maxWorkers && !this.#stopping) this.#spawn();
+    const job = new Job(call);
+    this.#jobs.set(call.id, job);
     this.#line.push(job);
     this.#pump();
   }
 
-  cancel(job: Job, error: Error): void {
+  cancel(call: ExecutorCall, error: Error): void {
+    const job = this.#jobs.get(call.id);
+    if (!job) return;
     if (this.#line.remove(job)) {
-      job.sink.settled(job, { state: 'cancelled', error });
+      this.#jobs.delete(job.id);
+      call.settle({ state: 'cancelled', error });
       this.#checkIdle();
       return;
     }
-    const worker = job.holder as PoolWorker | undefined;
+    this.#cancelHeld(job, error);
+  }
+
+  #cancelHeld(job: Job, error: Error): void {
+    const worker = job.holder;
     if (!worker?.jobs.has(job.id)) return;
     // Settled now; the worker's own answer, if any, is ignored. A call waiting in the child is
     // dropped there. The call running gets its comms closed and a grace period to return, then
     // its worker is stopped; never a worker whose running call is another one.
-    job.sink.settled(job, { state: 'cancelled', error });
+    job.call.settle({ state: 'cancelled', error });
     worker.handle.send({ t: 'cancel', id: job.id, reason: error.message });
     // Not running yet as far as the host knows; but it may be by the time the cancel arrives
     // (the previous call's result is on its way): it gets its timer once it is the head.
@@ -115,14 +152,15 @@ export class Pool implements Executor {
   #stopAfterGrace(worker: PoolWorker, job: Job): void {
     setTimeout(() => {
       if (worker.jobs.get(job.id) === job) this.#kill(worker, { replace: true });
-    }, this.#options.cancelGracePeriod).unref();
+    }, this.#options.killGracePeriod).unref();
   }
 
-  terminate(job: Job, error: Error): void {
-    const worker = job.holder as PoolWorker | undefined;
-    if (!worker?.jobs.has(job.id)) return;
+  terminate(call: ExecutorCall, error: Error): void {
+    const job = this.#jobs.get(call.id);
+    const worker = job?.holder;
+    if (!job || !worker?.jobs.has(job.id)) return;
     this.#release(worker, job);
-    job.sink.settled(job, { state: 'rejected', error });
+    call.settle({ state: 'rejected', error });
     // What else it holds never started: it goes to the other workers.
     this.#requeue(this.#takeJobs(worker));
     this.#kill(worker, { replace: true });
@@ -135,9 +173,9 @@ export class Pool implements Executor {
    */
   #failWorker(worker: PoolWorker, error: Error): void {
     // Closing first: handlers of the failure may submit, and nothing more goes to this worker.
-    worker.closing = true;
+    worker.close();
     const [head, ...waiting] = this.#takeJobs(worker);
-    if (head) head.sink.settled(head, { state: 'rejected', error });
+    if (head) head.call.settle({ state: 'rejected', error });
     this.#requeue(waiting);
     this.#kill(worker, { replace: true });
     this.#pump();
@@ -150,12 +188,14 @@ export class Pool implements Executor {
    */
   #requeue(jobs: readonly Job[]): void {
     // Withdrawn by a stop: never run elsewhere, cancelled as the stop asked.
-    for (const job of jobs) if (job.withdrawn && !job.future.done()) job.sink.settled(job, { state: 'cancelled', error: job.withdrawn });
-    this.#line.unshift(jobs.filter((job) => !job.future.done()));
+    for (const job of jobs) if (job.withdrawn && !job.call.done) job.call.settle({ state: 'cancelled', error: job.withdrawn });
+    const back = jobs.filter((job) => !job.call.done);
+    for (const job of back) this.#jobs.set(job.id, job);
+    this.#line.unshift(back);
   }
 
-  sendComm(job: Job, envelope: HostCommEnvelope): void {
-    (job.holder as PoolWorker | undefined)?.handle.send(envelope);
+  sendComm(call: ExecutorCall, envelope: HostCommEnvelope): void {
+    this.#jobs.get(call.id)?.holder?.handle.send(envelope);
   }
 
   shutdown({ wait, drain, reason }: ShutdownOptions): Promise<void> {
@@ -166,18 +206,18 @@ export class Pool implements Executor {
     if (!wait || !drain) {
       // Stop means stop: what has not started is cancelled now, including the calls sent ahead
       // to a child (only the first a child holds is running; the child drops the rest).
-      for (const job of this.#line.takeAll()) job.sink.settled(job, { state: 'cancelled', error: cancelledError(job, reason) });
+      for (const job of this.#takeLine()) job.call.settle({ state: 'cancelled', error: cancelledError(job, reason) });
       // With `wait`, a call the child may have started meanwhile (the previous one's result is on
       // its way) is withdrawn rather than cancelled: it runs on if it began, as running calls do.
       for (const worker of this.#workers) {
         for (const job of [...worker.jobs.values()].slice(1)) {
-          if (!wait) this.cancel(job, cancelledError(job, reason));
+          if (!wait) this.#cancelHeld(job, cancelledError(job, reason));
           else this.#withdraw(worker, job, cancelledError(job, reason));
         }
       }
     }
     if (!wait) {
-      for (const worker of this.#workers) for (const job of this.#takeJobs(worker)) job.sink.settled(job, { state: 'cancelled', error: cancelledError(job, reason) });
+      for (const worker of this.#workers) for (const job of this.#takeJobs(worker)) job.call.settle({ state: 'cancelled', error: cancelledError(job, reason) });
       this.#killing = true;
       this.#checkIdle();
     }
@@ -211,158 +251,29 @@ export class Pool implements Executor {
 
   #spawn(): void {
     const worker: PoolWorker = new PoolWorker(this.#options.factory, {
-      frame: (envelopes) => this.#receiveFrame(worker, envelopes),
+      frame: (envelopes) => receiveFrame(this.#sink, worker, envelopes),
       exit: (exit) => this.#onExit(worker, exit),
       undeliverable: (envelope, error) => this.#undeliverable(worker, envelope, error),
     });
     this.#workers.add(worker);
   }
 
-  /**
-   * Sends waiting jobs to workers with room, least loaded first. A worker taking calls ahead is
-   * refilled once it is down to half its room, and then to the brim: a frame of several calls
-   * instead of a write per call, while the child never runs dry.
-   */
+  /** Sends waiting calls to workers with room, least loaded first (dispatch.ts). */
   #pump(): void {
     if (this.#held) return;
     while (this.#line.size > 0) {
-      const worker = this.#pick();
+      const worker = pick(this.#workers, this.#options);
       if (!worker) return;
-      const room = this.#room(worker);
-      do this.#dispatch(worker, this.#line.shift() as Job);
+      const room = roomOf(worker, this.#options);
+      do dispatch(worker, this.#line.shift() as Job, this.#tasks);
       while (this.#line.size > 0 && worker.jobs.size < room);
-    }
-  }
-
-  #pick(): PoolWorker | undefined {
-    let best: PoolWorker | undefined;
-    for (const worker of this.#workers) {
-      if (!worker.ready || worker.closing) continue;
-      const room = this.#room(worker);
-      if (worker.jobs.size >= room || worker.jobs.size > room >> 1) continue;
-      if (!best || worker.jobs.size < best.jobs.size) best = worker;
-      if (worker.jobs.size === 0) break;
-    }
-    return best;
-  }
-
-  #room(worker: PoolWorker): number {
-    return worker.room(this.#options.prefetch, this.#options.maxTasksPerWorker);
-  }
-
-  #dispatch(worker: PoolWorker, job: Job): void {
-    clearTimeout(worker.idleTimer);
-    worker.idleTimer = undefined;
-    if (worker.jobs.size === 0) worker.lastSettle = performance.now();
-    worker.jobs.set(job.id, job);
-    job.holder = worker;
-    job.sink.dispatched(job);
-    const { call } = job;
-    const ref = this.#tasks.numberOf(call.task);
-    if (!worker.defined[ref]) {
-      worker.defined[ref] = true;
-      worker.handle.send({ t: 'define', ref, task: this.#tasks.identity(ref) });
-    }
-    const run: { -readonly [K in keyof RunEnvelope]: RunEnvelope[K] } = { t: 'run', id: job.id, task: ref, args: call.args };
-    if (call.inject !== NOTHING_INJECTED && Object.keys(call.inject).length > 0) run.inject = call.inject;
-    if (job.label !== undefined) run.label = job.label;
-    if (job.notify) run.notify = true;
-    worker.handle.send(run);
-  }
-
-  /**
-   * One frame from a child. Each envelope is checked before it is read: a child runs user code,
-   * and a frame that breaks the protocol fails that child's call and replaces the child.
-   */
-  #receiveFrame(worker: PoolWorker, envelopes: unknown): void {
-    if (worker.violated) return;
-    if (!Array.isArray(envelopes)) {
-      this.#violation(worker, `a frame's \`$forkline\` is ${typeof envelopes}, not a list of envelopes`);
-      return;
-    }
-    let settled = false;
-    for (const value of envelopes as unknown[]) {
-      const problem: boolean | string = childEnvelopeProblem(value) ?? this.#receive(worker, value as ChildEnvelope, settled);
-      if (problem === true || problem === false) {
-        settled = problem;
-        continue;
-      }
-      this.#violation(worker, problem);
-      return;
-    }
-  }
-
-  /**
-   * Acts on one valid envelope. Returns whether it settled the worker's head job (for the
-   * `exiting` that may follow it), or what is wrong: the child runs its calls in order, so a
-   * child that answers for another call than its first breaks the protocol.
-   */
-  #receive(worker: PoolWorker, envelope: ChildEnvelope, afterSettle: boolean): boolean | string {
-    switch (envelope.t) {
-      case 'ready':
-        if (worker.ready) return false;
-        worker.ready = true;
-        this.#startFailures = 0;
-        this.#pump();
-        return false;
-      case 'started':
-      case 'loading': {
-        const job = worker.jobs.get(envelope.id);
-        if (!job) return false;
-        if (job !== worker.head) return `the child reported call ${envelope.id} ${envelope.t} while an earlier one had not settled`;
-        if (envelope.t === 'loading') this.#loading(worker, job);
-        else {
-          clearTimeout(worker.loadTimer);
-          if (job.notify) job.sink.started(job, worker.handle.pid);
-        }
-        return false;
-      }
-      case 'comm': {
-        const job = worker.jobs.get(envelope.call);
-        if (!job) return false;
-        if (job !== worker.head) return `the child sent comm traffic for call ${job.id}, which was not running`;
-        job.sink.comm(job, envelope);
-        return false;
-      }
-      case 'result':
-      case 'error': {
-        const job = worker.jobs.get(envelope.id);
-        if (!job) return false;
-        if (job !== worker.head) return `the child settled call ${envelope.id} before an earlier one`;
-        this.#finished(worker, job);
-        if (envelope.t === 'result') job.sink.settled(job, { state: 'fulfilled', value: envelope.value });
-        else job.sink.settled(job, { state: 'rejected', error: deserializeError(envelope.error, this.#options.errorClasses) });
-        return true;
-      }
-      case 'dropped': {
-        const job = worker.jobs.get(envelope.id);
-        if (!job) return false;
-        // A child drops only what the host cancelled (and so settled already) or withdrew.
-        if (job.withdrawn) {
-          this.#finished(worker, job);
-          job.sink.settled(job, { state: 'cancelled', error: job.withdrawn });
-          return false;
-        }
-        if (!job.future.done()) return `the child dropped call ${envelope.id}, which was never cancelled`;
-        this.#finished(worker, job);
-        return false;
-      }
-      case 'exiting':
-        log.pool('child %s is exiting: %s', worker.handle.pid, envelope.reason);
-        worker.exiting = true;
-        worker.closing = true;
-        worker.headUnstarted = afterSettle;
-        this.#boundExit(worker);
-        return false;
-      default:
-        return envelope satisfies never;
     }
   }
 
   /** A child broke the protocol: its call fails with a ProtocolError, and it is replaced. */
   #violation(worker: PoolWorker, problem: string): void {
     log.pool('child %s broke the protocol: %s', worker.handle.pid, problem);
-    worker.violated = true;
+    worker.state = 'violated';
     this.#failWorker(worker, ProtocolError.badFrame(worker.handle.pid, problem));
   }
 
@@ -374,7 +285,7 @@ export class Pool implements Executor {
   #boundExit(worker: PoolWorker): void {
     if (worker.exitTimer !== undefined) return;
     // Never less than the second the runtime gives its last frames (child.ts), even at 0.
-    const bound = Math.max(this.#options.cancelGracePeriod, EXIT_FLOOR_MS);
+    const bound = Math.max(this.#options.killGracePeriod, EXIT_FLOOR_MS);
     worker.exitTimer = setTimeout(() => {
       log.pool('child %s announced its exit %d ms ago and is still there: stopping it', worker.handle.pid, bound);
       this.#kill(worker, { replace: true });
@@ -388,16 +299,16 @@ export class Pool implements Executor {
     clearTimeout(worker.loadTimer);
     worker.loadTimer = setTimeout(() => {
       if (worker.head !== job) return;
-      log.pool('child %s took over %d ms to load %s', worker.handle.pid, this.#options.loadTimeout, job.call.task.module);
-      this.#failWorker(worker, new TaskLoadError(job.call.task, 'load-timeout', { found: `${this.#options.loadTimeout} ms` }));
+      log.pool('child %s took over %d ms to load %s', worker.handle.pid, this.#options.loadTimeout, job.call.request.task.module);
+      this.#failWorker(worker, new TaskLoadError(job.call.request.task, 'load-timeout', { found: `${this.#options.loadTimeout} ms` }));
     }, this.#options.loadTimeout);
     worker.loadTimer.unref();
   }
 
   /**
    * The channel refused an envelope: a value that passed the checks but not the serializer (a
-   * Proxy, say). A call that never reached the child fails with SerializationError; what becomes
-   * of a comm envelope is the comm slice's to decide (lib/comm/call-comms.ts).
+   * Proxy, say). A call that never reached the child fails with SerializationError; a task that
+   * waits for an answer gets CloseRequestError instead of waiting forever.
    */
   #undeliverable(worker: PoolWorker, envelope: HostEnvelope, error: Error): void {
     log.pool('could not send %s to child %s: %s', envelope.t, worker.handle.pid, error.message);
@@ -405,14 +316,14 @@ export class Pool implements Executor {
       const job = worker.jobs.get(envelope.id);
       if (!job) return;
       this.#release(worker, job);
-      const failure = new SerializationError(`${job.call.task.export}.submit()`, 'args', `cannot be serialized (${error.message})`, this.#options.serialization);
+      const failure = new SerializationError(`${job.call.request.task.export}.submit()`, 'args', `cannot be serialized (${error.message})`, this.#options.serialization);
       failure.cause = error;
-      job.sink.settled(job, { state: 'rejected', error: failure });
+      job.call.settle({ state: 'rejected', error: failure });
       this.#pump();
       this.#checkIdle();
     } else if (envelope.t === 'comm') {
-      const job = worker.jobs.get(envelope.call);
-      if (job) job.sink.undeliverable(job, envelope, error);
+      // What the task gets instead is the comm slice's to decide.
+      worker.jobs.get(envelope.call)?.call.undeliverable(envelope, error);
     }
   }
 
@@ -427,7 +338,7 @@ export class Pool implements Executor {
     }
     worker.finished(performance.now());
     if (worker.ran >= this.#options.maxTasksPerWorker) {
-      worker.closing = true;
+      worker.close();
       worker.replace = true;
     }
     // Report first, then refill: handlers that submit more get their calls into the same frame.
@@ -462,6 +373,15 @@ export class Pool implements Executor {
     worker.jobs.delete(job.id);
     if (worker.cancelledAhead.size > 0) worker.cancelledAhead.delete(job);
     job.holder = undefined;
+    // Out of the pool's hands, unless #requeue puts it back.
+    this.#jobs.delete(job.id);
+  }
+
+  /** Empties the line: its calls leave the pool. */
+  #takeLine(): Job[] {
+    const jobs = this.#line.takeAll();
+    for (const job of jobs) this.#jobs.delete(job.id);
+    return jobs;
   }
 
   #takeJobs(worker: PoolWorker): Job[] {
@@ -482,18 +402,18 @@ export class Pool implements Executor {
     // runs again, unless the child's runtime proved it never started (PoolWorker.headUnstarted).
     // A claim by envelope alone proves nothing: a task can send one, and would run forever.
     const running = worker.headUnstarted ? undefined : orphans.shift();
-    if (running && !running.future.done()) {
-      running.sink.settled(running, {
+    if (running && !running.call.done) {
+      running.call.settle({
         state: 'rejected',
-        error: new WorkerCrashedError(running.call.task, exit.exitCode, exit.signal, worker.handle.pid),
+        error: new WorkerCrashedError(running.call.request.task, exit.exitCode, exit.signal, worker.handle.pid),
       });
     }
     this.#requeue(orphans);
 
-    if (!worker.ready && !worker.closing) this.#startFailures++;
-    const unexpected = !worker.closing || worker.exiting;
+    if (worker.state === 'starting') this.#startFailures++;
+    const unexpected = !worker.closing || worker.state === 'exiting';
     // Also when calls wait: one may have come while this worker was closing for being idle.
-    const needed = this.#line.size > 0 && this.#workers.size < this.#options.size;
+    const needed = this.#line.size > 0 && this.#workers.size < this.#options.maxWorkers;
     if (!this.#stopping && (unexpected || worker.replace || needed)) {
       if (this.#startFailures >= MAX_START_FAILURES) this.#failWaiting(exit, worker.handle.pid);
       else this.#spawn();
@@ -506,22 +426,22 @@ export class Pool implements Executor {
   /** Children cannot start (bad execArgv, missing runtime): fail what waits instead of looping. */
   #failWaiting(exit: WorkerExit, pid: number | undefined): void {
     log.pool('%d children in a row died before they were ready; failing waiting jobs', this.#startFailures);
-    for (const job of this.#line.takeAll()) {
+    for (const job of this.#takeLine()) {
       const error = new WorkerCrashedError(undefined, exit.exitCode, exit.signal, pid);
       if (exit.error) error.cause = exit.error;
-      job.sink.settled(job, { state: 'rejected', error });
+      job.call.settle({ state: 'rejected', error });
     }
     // Jobs submitted later get new attempts.
     this.#startFailures = 0;
   }
 
   #close(worker: PoolWorker): void {
-    worker.closing = true;
+    worker.close();
     worker.handle.close();
   }
 
   #kill(worker: PoolWorker, options: { replace?: boolean } = {}): void {
-    worker.closing = true;
+    worker.close();
     worker.replace ||= options.replace === true;
     worker.handle.kill();
   }

@@ -10,7 +10,7 @@
  */
 import { createLogUpdate } from 'log-update';
 import type { Future } from '../future.js';
-import { futureLink } from '../future-link.js';
+import { callLink } from '../plugin.js';
 import { checkOptions, oneOf, positive } from '../options.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { AnyTask } from '../task.js';
@@ -91,7 +91,7 @@ export class ProgressDisplay {
     for (const task of options.tasks ?? []) {
       this.#unsubscribe.push(
         // A task with plugins has a link that reports when (and in which child) a call starts.
-        task.on('submitted', (future: Future) => futureLink(future)?.onStarted((pid) => state.started(future, pid)), { hidden: true }),
+        task.on('submitted', (future: Future) => callLink(future)?.onStarted((pid) => state.started(future, pid)), { hidden: true }),
       );
       if (task.events.includes('comm-message')) {
         const onMessage = (msg: { future: Future; data: unknown }) => state.message(msg.future, msg.data);

@@ -12,9 +12,10 @@
  * ```
  */
 import { Scheduler } from '../scheduler/scheduler.js';
-import { asPoolExecutor } from './contract.js';
+import { commonSettings } from '../scheduler/options.js';
 import { QueueExecutor } from './host-executor.js';
 import { checkQueueOptions, type QueueOptions } from './options.js';
+import { knownErrors } from './worker.js';
 
 export type { RedisConnection } from './connection.js';
 export { QueueJobLostError } from './errors.js';
@@ -28,18 +29,14 @@ export { QueueWorker } from './worker.js';
  */
 export function withQueue(options: QueueOptions): Scheduler {
   const settings = checkQueueOptions(options);
-  return Scheduler.withExecutor(
-    (errorClasses) =>
-      asPoolExecutor(
-        new QueueExecutor({
-          connection: settings.connection,
-          queue: settings.queue,
-          prefix: settings.prefix,
-          moduleRoot: settings.moduleRoot,
-          crashRetries: settings.crashRetries,
-          errorClasses,
-        }),
-      ),
-    settings.scheduler,
-  );
+  const format = commonSettings(settings.scheduler);
+  const executor = new QueueExecutor({
+    connection: settings.connection,
+    queue: settings.queue,
+    prefix: settings.prefix,
+    moduleRoot: settings.moduleRoot,
+    crashRetries: settings.crashRetries,
+    errorClasses: knownErrors(format.errorClasses),
+  });
+  return Scheduler.withExecutor(executor, format);
 }

@@ -11,13 +11,12 @@ import { Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import * as forklineErrors from '../errors/index.js';
 import { CancelledError, WorkerCrashedError } from '../errors/index.js';
-import type { Job } from '../pool/executor.js';
 import { childWorkerFactory } from '../pool/child-worker.js';
 import { Pool } from '../pool/pool.js';
 import { processSettings } from '../scheduler/options.js';
 import { errorClassMap, type ErrorClass } from '../wire/error-codec.js';
 import type { WorkerFactory } from '../pool/worker-handle.js';
-import { asJob, withCall } from './contract.js';
+import { withCall } from './contract.js';
 import { connect } from './connection.js';
 import { Inbox } from './inbox.js';
 import { RelayCall } from './relay-call.js';
@@ -30,7 +29,7 @@ export class QueueWorker {
   readonly #pool: Pool;
   readonly #writer: Redis;
   readonly #inbox: Inbox<DownEntry>;
-  readonly #running = new Map<string, { relay: RelayCall; job: Job }>();
+  readonly #running = new Map<string, RelayCall>();
   readonly #rawErrors = new Map<number, unknown>();
   readonly #root: string;
   #nextId = 0;
@@ -47,10 +46,10 @@ export class QueueWorker {
     this.#root = settings.moduleRoot;
     const pool = processSettings(settings.concurrency, settings.pool);
     this.#pool = new Pool({
-      size: pool.maxWorkers,
+      maxWorkers: pool.maxWorkers,
       prefetch: 0,
       errorClasses: knownErrors(pool.errorClasses),
-      cancelGracePeriod: pool.killGracePeriod,
+      killGracePeriod: pool.killGracePeriod,
       maxTasksPerWorker: pool.maxTasksPerWorker,
       idleTimeout: pool.idleTimeout,
       loadTimeout: pool.loadTimeout,
@@ -89,10 +88,9 @@ export class QueueWorker {
       return await finish(relay, await relay.finished);
     }
     relay.post({ k: 'taken', call: data.call, worker: this.#inbox.key, job: id });
-    const local = asJob(relay);
-    this.#running.set(id, { relay, job: local });
-    signal?.addEventListener('abort', () => this.#pool.cancel(local, new CancelledError(data.task, 'the BullMQ job was cancelled')), { once: true });
-    this.#pool.execute(local);
+    this.#running.set(id, relay);
+    signal?.addEventListener('abort', () => this.#pool.cancel(relay, new CancelledError(data.task, 'the BullMQ job was cancelled')), { once: true });
+    this.#pool.submit(relay);
     try {
       return await finish(relay, await relay.finished);
     } finally {
@@ -101,10 +99,10 @@ export class QueueWorker {
   }
 
   #receive(entry: DownEntry): void {
-    const running = this.#running.get(entry.job);
-    if (!running) return;
-    if (entry.k === 'cancel') this.#pool.cancel(running.job, new CancelledError(running.relay.request.task, entry.reason));
-    else this.#pool.sendComm(running.job, withCall(entry.envelope, running.relay.id));
+    const relay = this.#running.get(entry.job);
+    if (!relay) return;
+    if (entry.k === 'cancel') this.#pool.cancel(relay, new CancelledError(relay.request.task, entry.reason));
+    else this.#pool.sendComm(relay, withCall(entry.envelope, relay.id));
   }
 
   /** The children's errors as they flattened them: rebuilt and flattened again, a user's class would arrive as Error. */
@@ -126,7 +124,7 @@ export class QueueWorker {
   /** Stops taking jobs, lets the running calls finish (`force`: cancels them), and stops the children. */
   async close({ force = false }: { force?: boolean } = {}): Promise<void> {
     const closing = this.#worker.close(force);
-    if (force) for (const { job, relay } of this.#running.values()) this.#pool.cancel(job, new CancelledError(relay.request.task, 'the worker is closing'));
+    if (force) for (const relay of this.#running.values()) this.#pool.cancel(relay, new CancelledError(relay.request.task, 'the worker is closing'));
     await closing;
     await this.#pool.shutdown({ wait: !force, drain: false, reason: 'the worker is closing' });
     await this.#inbox.close();
@@ -149,7 +147,8 @@ function crashed(data: CallJobData, job: BullJob): WorkerCrashedError {
   return error;
 }
 
-function knownErrors(extra: readonly ErrorClass[]): ReadonlyMap<string, ErrorClass> {
+/** forkline's own error classes and `extra`, by name, as the local schedulers know them. */
+export function knownErrors(extra: readonly ErrorClass[]): ReadonlyMap<string, ErrorClass> {
   const ours = (Object.values(forklineErrors) as unknown[]).filter((value): value is ErrorClass => typeof value === 'function' && value.prototype instanceof Error);
   return errorClassMap([...ours, ...extra]);
 }

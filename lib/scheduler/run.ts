@@ -5,16 +5,16 @@
  * Owns what lives for the length of a run: the futures in flight, handlers still pending, timers,
  * and the reasons to end. Every future submitted during the run settles before it ends.
  */
-import { CancelledError } from '../errors/index.js';
 import { inHandler, type Emitter } from '../events/emitter.js';
-import { Future, setFutureState, settleFuture, startFuture, type Outcome } from '../future.js';
-import { Link, callState, type CallState } from '../future-link.js';
-import { Job, type Executor, type JobSink } from '../pool/executor.js';
-import { NOTHING_INJECTED, type SubmitCall } from '../plugin.js';
-import type { ChildCommEnvelope, HostCommEnvelope } from '../wire/protocol.js';
+import type { Executor } from '../executor.js';
+import type { Future, Outcome } from '../future.js';
+import type { SubmitCall } from '../plugin.js';
 import { trackFuture, type AnyTask, type SubmitOptions } from '../task.js';
-import { assertSendable, type WireFormat } from '../wire/serializable.js';
+import type { WireFormat } from '../wire/serializable.js';
 import { inline, log } from '../debug.js';
+import { Call, checkSendable, type CallOwner } from './call.js';
+import { PendingHandlers } from './handlers.js';
+import { emitOutcome } from './outcome-events.js';
 import { EXIT_PRIORITY, ExitCode, type ExitState } from './exit.js';
 import { decide, type ErrorAction } from './policy.js';
 import type { RunSettings, Shutdown } from './settings.js';
@@ -24,7 +24,8 @@ import { watchSignals, type Signal } from './signals.js';
 
 export type { RunOptions, StartOptions, CloseOptions, RunSettings, Shutdown } from './settings.js';
 
-export interface RunContext {
+/** What a run is wired to: its scheduler's emitter and executor, and how calls are made. */
+export interface RunWiring {
   readonly events: Emitter<SchedulerEvents>;
   readonly executor: Executor;
   readonly format: WireFormat;
@@ -39,16 +40,15 @@ interface EndRequest {
   readonly signal?: Signal;
 }
 
-export class Run implements JobSink {
-  readonly #context: RunContext;
+export class Run implements CallOwner {
+  readonly #wiring: RunWiring;
   readonly #settings: RunSettings;
   #phase: 'running' | 'ending' | 'ended' = 'running';
   /** Futures submitted and not settled. */
   #inFlight = 0;
-  /** The links of those that have one (tasks with plugins). */
-  readonly #links = new Set<Link>();
-  #pendingHandlers = 0;
-  readonly #handlersSettled = new Set<() => void>();
+  /** Those that have comms (tasks with plugins), to tell them the run is ending. */
+  readonly #withComms = new Set<Call>();
+  readonly #handlers = new PendingHandlers(() => this.#checkEmpty(), (error, event) => this.handlerFailed(error, event));
   readonly #ends = new Map<ExitCode, EndRequest>();
   #wake: (() => void) | undefined;
   #raise: { error: unknown } | undefined;
@@ -66,8 +66,8 @@ export class Run implements JobSink {
   readonly #untaken = new UntakenErrors((untaken) => this.#decide(untaken));
   #exit: ExitState | undefined;
 
-  constructor(context: RunContext, settings: RunSettings) {
-    this.#context = context;
+  constructor(wiring: RunWiring, settings: RunSettings) {
+    this.#wiring = wiring;
     this.#settings = settings;
     this.#shutdown = { wait: settings.wait, drain: settings.drain };
   }
@@ -90,11 +90,11 @@ export class Run implements JobSink {
 
   /** Nothing queued, running, or pending in an async handler. */
   empty(): boolean {
-    return this.#inFlight === 0 && this.#pendingHandlers === 0;
+    return this.#inFlight === 0 && this.#handlers.count === 0;
   }
 
   async execute(): Promise<ExitState> {
-    const { events, executor } = this.#context;
+    const { events, executor } = this.#wiring;
     log.scheduler('run starts %s', inline(this.#settings));
     executor.start();
     const ended = new Promise<void>((resolve) => (this.#wake = resolve));
@@ -113,13 +113,13 @@ export class Run implements JobSink {
       const end = this.#chosenEnd() ?? { code: ExitCode.UNKNOWN };
       log.scheduler('run ends: %s', end.code);
       // Calls still running will get no more answers: tell their comms, so none waits forever.
-      for (const link of this.#links) link.comms.runEnding(`the scheduler is stopping (${end.code})`);
+      for (const call of this.#withComms) call.comms?.runEnding(`the scheduler is stopping (${end.code})`);
       if (end.code === ExitCode.TIMEOUT) events.emit('timeout');
       else if (end.code !== ExitCode.EXHAUSTED) events.emit('stop', end.message, end.error);
       events.emit('finishing');
       this.#shuttingDown = true;
       await executor.shutdown({ ...this.#shutdown, reason: this.#cancelReason(end.code) });
-      if (this.#shutdown.wait) await this.#handlersDone();
+      if (this.#shutdown.wait) await this.#handlers.done();
       // Policies of the last failures are decided a turn after they settled: let that turn come.
       if (this.#untaken.pending) await new Promise((resolve) => setImmediate(resolve));
       this.#phase = 'ended';
@@ -171,7 +171,7 @@ export class Run implements JobSink {
     this.#shutdown = { wait: false, drain: false };
     if (this.#shuttingDown) {
       const code = this.#chosenEnd()?.code ?? ExitCode.STOPPED;
-      void this.#context.executor.shutdown({ ...this.#shutdown, reason: this.#cancelReason(code) });
+      void this.#wiring.executor.shutdown({ ...this.#shutdown, reason: this.#cancelReason(code) });
     }
   }
 
@@ -202,73 +202,50 @@ export class Run implements JobSink {
     };
   }
 
-  submit(task: AnyTask, call: SubmitCall, options: SubmitOptions): Future {
-    const { events, executor, format } = this.#context;
-    checkSendable(task, call, format);
-    const id = this.#context.nextId();
-    const future = new Future(id, task, call, this);
-    const link = (task.plugins as readonly unknown[]).length > 0 ? new Link(id, format, executor) : undefined;
-    const { signal } = options;
-    const onAbort =
-      signal && (() => void this.cancel(future, signal.reason instanceof Error ? signal.reason.message : 'its AbortSignal was aborted', signal.reason));
-    const label = this.#context.prefixOutput ? `${task.name}#${id}` : undefined;
-    const state: CallState = { job: new Job(id, future, call, this, label), link, signal, onAbort, executed: false };
-    setFutureState(future, state);
-    link?.attach(state.job);
-    if (link) this.#links.add(link);
+  // CallOwner: what the calls of this run need of it.
+  get executor(): Executor {
+    return this.#wiring.executor;
+  }
+
+  get format(): WireFormat {
+    return this.#wiring.format;
+  }
+
+  submit(task: AnyTask, request: SubmitCall, options: SubmitOptions): Future {
+    const { events, executor, format } = this.#wiring;
+    checkSendable(task, request, format);
+    const id = this.#wiring.nextId();
+    const call = new Call(this, id, task, request, this.#wiring.prefixOutput ? `${task.name}#${id}` : undefined);
+    const { future } = call;
+    if (call.comms) this.#withComms.add(call);
     this.#inFlight++;
     this.#emptyAnnounced = false;
 
     task[trackFuture](future, true);
     events.emit('future-submitted', future);
-    task.emit('submitted', future, ...call.args);
+    task.emit('submitted', future, ...request.args);
     // After 'submitted': plugins ask to hear of the call's start there.
-    state.job.notify = link?.watched ?? false;
+    call.notify = call.watched;
     if (!future.done()) {
-      state.executed = true;
-      executor.execute(state.job);
+      call.executed = true;
+      executor.submit(call);
     }
     // Not for a call already cancelled by its 'submitted' handlers: nothing would remove the listener.
-    if (onAbort && !future.done()) {
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    }
+    if (options.signal && !future.done()) call.watchSignal(options.signal);
     return future;
   }
 
-  // JobSink: how the executor reports.
-  dispatched(job: Job): void {
-    startFuture(job.future);
-  }
-
-  started(job: Job, pid: number | undefined): void {
-    callState(job.future)?.link?.started(pid);
-  }
-
-  comm(job: Job, envelope: ChildCommEnvelope): void {
-    callState(job.future)?.link?.comms.receive(envelope);
-  }
-
-  undeliverable(job: Job, envelope: HostCommEnvelope, error: Error): void {
-    callState(job.future)?.link?.comms.undeliverable(envelope, error);
-  }
-
-  settled(job: Job, outcome: Outcome<unknown>): void {
-    const state = callState(job.future);
-    if (state?.onAbort) state.signal?.removeEventListener('abort', state.onAbort);
-    this.#settled(job.future, outcome, state?.link);
-  }
-
-  // FutureOwner
-  cancel(future: Future, reason: string, cause?: unknown): boolean {
-    const state = callState(future);
-    if (future.done() || !state) return false;
-    const error = new CancelledError(future.call.task, reason);
-    if (cause !== undefined) error.cause = cause;
-    // Cancelled from a 'submitted' handler, before it reached the executor: it never will.
-    if (!state.executed) this.settled(state.job, { state: 'cancelled', error });
-    else this.#context.executor.cancel(state.job, error);
-    return true;
+  /** A call of this run settled (once): its events, and what the policy makes of a failure. */
+  settled(call: Call, outcome: Outcome<unknown>): void {
+    const { future } = call;
+    if (call.comms) this.#withComms.delete(call);
+    future.task[trackFuture](future, false);
+    emitOutcome(this.#wiring.events, future, outcome);
+    if (outcome.state === 'rejected') this.#undecide(future, decide(this.#settings.onException, outcome.error), ExitCode.EXCEPTION);
+    // Cancelled by the end of the run itself: no reason to end it.
+    else if (outcome.state === 'cancelled' && this.#phase === 'running') this.#undecide(future, this.#settings.onCancelled, ExitCode.CANCELLED);
+    this.#inFlight--;
+    this.#checkEmpty();
   }
 
   /** For emitters: a handler threw. After run() has returned nothing can raise it: a warning. */
@@ -287,53 +264,7 @@ export class Run implements JobSink {
 
   /** For emitters: a handler returned a promise; this run is not empty until it settles. */
   adopt(promise: Promise<unknown>, event: string): Promise<boolean> {
-    this.#pendingHandlers++;
-    const done = (ok: boolean) => {
-      this.#pendingHandlers--;
-      if (this.#pendingHandlers === 0) for (const settled of this.#handlersSettled) settled();
-      this.#checkEmpty();
-      return ok;
-    };
-    return promise.then(
-      () => done(true),
-      (error: unknown) => {
-        this.handlerFailed(error, event);
-        return done(false);
-      },
-    );
-  }
-
-  #settled(future: Future, outcome: Outcome<unknown>, link: Link | undefined): void {
-    if (!settleFuture(future, outcome)) return;
-    if (link) this.#links.delete(link);
-    const { events } = this.#context;
-    const task = future.task;
-    task[trackFuture](future, false);
-    switch (outcome.state) {
-      case 'fulfilled':
-        events.emit('future-done', future);
-        events.emit('future-result', future, outcome.value);
-        task.emit('done', future);
-        task.emit('result', future, outcome.value);
-        break;
-      case 'rejected':
-        events.emit('future-done', future);
-        events.emit('future-exception', future, outcome.error);
-        task.emit('done', future);
-        task.emit('exception', future, outcome.error);
-        this.#undecide(future, decide(this.#settings.onException, outcome.error), ExitCode.EXCEPTION);
-        break;
-      case 'cancelled':
-        events.emit('future-cancelled', future, outcome.error);
-        task.emit('cancelled', future, outcome.error);
-        // Cancelled by the end of the run itself: no reason to end it.
-        if (this.#phase === 'running') this.#undecide(future, this.#settings.onCancelled, ExitCode.CANCELLED);
-        break;
-      default:
-        outcome satisfies never;
-    }
-    this.#inFlight--;
-    this.#checkEmpty();
+    return this.#handlers.adopt(promise, event);
   }
 
   /** A call failed: unless a long-lived pool's (its caller's alone), the policy may decide it. */
@@ -371,7 +302,7 @@ export class Run implements JobSink {
     if (this.#untaken.pending) return;
     if (this.#phase !== 'running' || this.#ends.size > 0 || !this.empty() || this.#emptyAnnounced) return;
     this.#emptyAnnounced = true;
-    this.#context.events.emit('empty');
+    this.#wiring.events.emit('empty');
     // A handler of 'empty' may have submitted more.
     if (this.#settings.endOnEmpty && this.empty()) this.#end({ code: ExitCode.EXHAUSTED });
   };
@@ -380,7 +311,7 @@ export class Run implements JobSink {
     if (this.#phase !== 'running' || this.#ends.has(request.code)) return;
     this.#ends.set(request.code, request);
     // From now on a freed child must not take a queued call: the end will cancel those.
-    if (!this.#shutdown.drain) this.#context.executor.hold();
+    if (!this.#shutdown.drain) this.#wiring.executor.hold();
     this.#wake?.();
   }
 
@@ -391,26 +322,5 @@ export class Run implements JobSink {
     } catch (error) {
       this.handlerFailed(error, event);
     }
-  }
-
-  #handlersDone(): Promise<void> {
-    if (this.#pendingHandlers === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const settled = () => {
-        this.#handlersSettled.delete(settled);
-        resolve();
-      };
-      this.#handlersSettled.add(settled);
-    });
-  }
-}
-
-/** Rejects a call that cannot be sent, before anything is queued. */
-function checkSendable(task: AnyTask, call: SubmitCall, format: WireFormat): void {
-  const where = `${task.name}.submit()`;
-  assertSendable(call.args, format, where, 'args');
-  if (call.inject === NOTHING_INJECTED) return;
-  for (const [name, spec] of Object.entries(call.inject)) {
-    if (spec.kind === 'value') assertSendable(spec.value, format, where, `the injected "${name}"`);
   }
 }

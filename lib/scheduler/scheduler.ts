@@ -8,10 +8,10 @@ import { Emitter, type EventArgs, type Handler, type HandlerOptions, type Handle
 import { InvalidOptionError, SchedulerBusyError, SchedulerNotRunningError } from '../errors/index.js';
 import { checkOptions, MAX_TIMER_MS } from '../options.js';
 import * as forklineErrors from '../errors/index.js';
+import type { Executor } from '../executor.js';
 import type { Future } from '../future.js';
 import type { AnyPlugin, SubmitArgs, TaskResult } from '../plugin.js';
 import { childWorkerFactory } from '../pool/child-worker.js';
-import type { Executor } from '../pool/executor.js';
 import { inProcessWorkerFactory } from '../pool/in-process-worker.js';
 import { Pool } from '../pool/pool.js';
 import { Task, type TaskHost } from '../task.js';
@@ -54,10 +54,10 @@ export class Scheduler {
     const settings = processSettings(maxWorkers, options);
     const errorClasses = knownErrors(settings.errorClasses);
     const pool = new Pool({
-      size: settings.maxWorkers,
+      maxWorkers: settings.maxWorkers,
       prefetch: settings.prefetch,
       errorClasses,
-      cancelGracePeriod: settings.killGracePeriod,
+      killGracePeriod: settings.killGracePeriod,
       maxTasksPerWorker: settings.maxTasksPerWorker,
       idleTimeout: settings.idleTimeout,
       loadTimeout: settings.loadTimeout,
@@ -74,10 +74,10 @@ export class Scheduler {
   static withSequential(options: SchedulerOptions = {}): Scheduler {
     const settings = commonSettings(options);
     const pool = new Pool({
-      size: 1,
+      maxWorkers: 1,
       prefetch: 0,
       errorClasses: knownErrors(settings.errorClasses),
-      cancelGracePeriod: 0,
+      killGracePeriod: 0,
       maxTasksPerWorker: Infinity,
       idleTimeout: Infinity,
       // A module loading in the host cannot be stopped.
@@ -89,12 +89,12 @@ export class Scheduler {
   }
 
   /**
-   * @internal A scheduler on another executor (forkline/queue's BullMQ queue), made from the
-   * error classes it must rebuild. Not public API: the entry points that use it are.
+   * @internal A scheduler on any executor (a queue on another machine, a test's fake): the seam
+   * for executors that are not this package's pool. `format` is how values cross to wherever the
+   * executor runs calls; output is never prefixed.
    */
-  static withExecutor(make: (errorClasses: ReadonlyMap<string, ErrorClass>) => Executor, options: SchedulerOptions = {}): Scheduler {
-    const settings = commonSettings(options);
-    return new Scheduler(make(knownErrors(settings.errorClasses)), settings, false);
+  static withExecutor(executor: Executor, format: WireFormat): Scheduler {
+    return new Scheduler(executor, format, false);
   }
 
   private constructor(executor: Executor, format: WireFormat, prefixOutput: boolean) {

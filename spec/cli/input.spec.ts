@@ -96,6 +96,8 @@ test('arguments: units, defaults, and errors that say what was expected', () => 
   expect(() => parseRunArgs(['./exp.ts#train'], '/w')).toThrow('--input is required');
   expect(() => parseRunArgs(['./exp.ts#train', '-i', 'x', '--workers', '0'], '/w')).toThrow('expected --workers to be an integer >= 1, got "0"');
   expect(() => parseRunArgs(['./exp.ts#train', '-i', 'x', '--wall-time', 'soon'], '/w')).toThrow('expected --wall-time to be a duration > 0 like 500ms');
+  expect(() => parseRunArgs(['./exp.ts#train', '-i', 'x', '--kill-grace', '597h'], '/w')).toThrow('expected --kill-grace to be at most 596h (2^31-1 ms, the longest a timer waits), got "597h"');
+  expect(parseRunArgs(['./exp.ts#train', '-i', 'x', '--kill-grace', '0.5ms', '--wall-time', '596h'], '/w')).toMatchObject({ killGracePeriod: 1, wallTime: 596 * 3_600_000 });
   expect(() => parseRunArgs(['./exp.ts#train', '-i', 'x', '--rate', '10'], '/w')).toThrow('expected --rate to be calls per time like 10/s');
   expect(() => parseRunArgs(['a.ts#x', 'b.ts#y', '-i', 'x'], '/w')).toThrow('expected one task');
 });

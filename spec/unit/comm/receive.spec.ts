@@ -4,7 +4,7 @@
  */
 import type { Emitted } from '../../../lib/events/emitter.js';
 import type { Future } from '../../../lib/future.js';
-import type { AnyTask } from '../../../lib/task.js';
+import type { CommTask } from '../../../lib/comm/session.js';
 import type { CommTransport } from '../../../lib/comm/host-comm.js';
 import type { CommMsg } from '../../../lib/comm/msg.js';
 import { receiveComm } from '../../../lib/comm/receive.js';
@@ -35,7 +35,7 @@ function make(handlers: Partial<Record<string, Handler>> = {}) {
   };
   // Stand-ins for what the scheduler makes: only the members the comm reads.
   const future = { id: 3, done: () => done } as unknown as Future;
-  const session = new CommSession('comm', future, task as unknown as AnyTask, transport);
+  const session = new CommSession('comm', future, task as unknown as CommTask, transport);
   const receive = (envelope: FromTask) => receiveComm(session, { t: 'comm', call: 3, comm: 'comm', ...envelope });
   return { session, sent, events, receive, cancel: () => (done = true) };
 }

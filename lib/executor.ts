@@ -1,0 +1,80 @@
+/**
+ * The Executor contract: what a run asks of whatever runs its calls (a pool of children, the host
+ * itself, or, later, a queue on another machine), and the narrow view of a call it gets.
+ *
+ * Written so that an executor needs nothing of the pool: it takes a call, reports on it through
+ * the call's own methods, carries comm envelopes both ways, and settles it exactly once. It keeps
+ * whatever it needs per call in its own structures, keyed by `call.id`: never on the call.
+ */
+import type { Outcome } from './future.js';
+import type { SubmitCall } from './plugin.js';
+import type { ChildCommEnvelope, HostCommEnvelope } from './wire/protocol.js';
+
+export type { ChildCommEnvelope, HostCommEnvelope };
+
+/**
+ * One call as an executor sees it. Its methods report to the run that owns it; every report
+ * after the call settled is ignored, so an executor need not track whether the run cancelled a
+ * call it still holds.
+ */
+export interface ExecutorCall {
+  /** Unique within the process; the child names the call by it in every envelope. */
+  readonly id: number;
+  /** Which function, its arguments and injected values, as the plugins left them. */
+  readonly request: SubmitCall;
+  /** Prefix for the output lines the call writes, when output prefixing is on. */
+  readonly label: string | undefined;
+  /** Somebody watches the call's start: report it with `started()` (it costs an envelope). */
+  readonly notify: boolean;
+  /** Settled: by the executor, or at once by a cancel. */
+  readonly done: boolean;
+  /** The call was handed to a worker (its future becomes `running`). */
+  dispatched(): void;
+  /** The call began executing, in process `pid` (undefined when it runs in the host). Only when `notify`. */
+  started(pid: number | undefined): void;
+  /** A comm envelope the running call sent. */
+  receiveComm(envelope: ChildCommEnvelope): void;
+  /**
+   * A host → child comm envelope for this call could not be delivered (its values would not
+   * serialize): the comm slice decides what the task gets instead, and sends it.
+   */
+  undeliverable(envelope: HostCommEnvelope, error: Error): void;
+  /** How the call ended. The first report counts; later ones are ignored. */
+  settle(outcome: Outcome<unknown>): void;
+}
+
+export interface ShutdownOptions {
+  /** true: let running calls finish. false: cancel them and stop the workers now. */
+  readonly wait: boolean;
+  /** true (with `wait`): run the queued calls too. false: cancel every call not started, at once. */
+  readonly drain: boolean;
+  /** Why, for the CancelledErrors of the calls cancelled. */
+  readonly reason: string;
+}
+
+export interface Executor {
+  /** Starts the workers (in the background: calls queue until one is ready). */
+  start(): void;
+  /**
+   * Starts no more calls until `shutdown` says to drain, or the next `start`: the run is ending,
+   * and a worker freed now must not take a queued call its end will cancel.
+   */
+  hold(): void;
+  /** Takes a call. It settles it later, exactly once, through `call.settle()`. */
+  submit(call: ExecutorCall): void;
+  /**
+   * Cancels a call with `error`: a queued one is dropped and settled; a running one is settled
+   * at once, its comms close in the child, and it is stopped if it does not return in time.
+   */
+  cancel(call: ExecutorCall, error: Error): void;
+  /** Fails a running call with `error` and stops what runs it at once (a limit was breached). */
+  terminate(call: ExecutorCall, error: Error): void;
+  /** Sends a host → child comm envelope to the running call; dropped if it no longer runs. */
+  sendComm(call: ExecutorCall, envelope: HostCommEnvelope): void;
+  /**
+   * Stops once the calls `options` keeps have finished; every call taken is settled by then.
+   * Called again while a shutdown with `wait` is in progress, with `wait: false`, it cancels the
+   * rest and stops now; the returned promise is the first call's.
+   */
+  shutdown(options: ShutdownOptions): Promise<void>;
+}
