@@ -8,6 +8,7 @@ export default {
   moduleNameMapper: {
     '^forkline$': '<rootDir>/dist/lib/index.js',
     '^forkline/progress$': '<rootDir>/dist/lib/progress/index.js',
+    '^forkline/queue$': '<rootDir>/dist/lib/queue/index.js',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -25,7 +25,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(MAIN_HELP);
     return command === undefined ? EXIT.USAGE : EXIT.OK;
   }
-  if (command !== 'run') throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is run (forkline run --help)`);
+  if (command === 'worker') return (await import('./worker.js')).runWorker(rest, process.stderr);
+  if (command !== 'run') throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run and worker (forkline --help)`);
   const settings = parseRunArgs(rest, process.cwd());
   if (settings === 'help') {
     process.stdout.write(RUN_HELP);

@@ -12,8 +12,10 @@ export const MAIN_HELP = `Usage: forkline <command> [options]
 
 Commands:
   run <module#export>   run one exported function over every line of an input file
+  worker                run the calls of a BullMQ queue (forkline/queue) on this machine
 
 forkline run --help     the options of run
+forkline worker --help  the options of worker
 forkline --version      the version
 `;
 

@@ -1,0 +1,28 @@
+/**
+ * Redis connections from what the user passed: a URL (`redis://`, `rediss://` for TLS,
+ * `unix:///path/to.sock`), ioredis options (auth, TLS and the rest passed through), or an
+ * ioredis instance, which is duplicated so that forkline never closes the user's own.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** Where Redis is: a URL, ioredis options, or an ioredis client (duplicated, never closed by forkline). */
+export type RedisConnection = string | RedisOptions | Redis;
+
+/**
+ * A new connection. `maxRetriesPerRequest: null` (BullMQ requires it for blocking commands):
+ * a command waits out a Redis restart instead of failing after 20 reconnect attempts.
+ */
+export function connect(connection: RedisConnection): Redis {
+  const ours: RedisOptions = { maxRetriesPerRequest: null };
+  if (connection instanceof Redis) return connection.duplicate(ours);
+  if (typeof connection === 'string') {
+    if (connection.startsWith('unix://')) return new Redis({ path: connection.slice('unix://'.length), ...ours });
+    return new Redis(connection, ours);
+  }
+  return new Redis({ ...connection, ...ours });
+}
+
+/** Whether `value` can be a RedisConnection (for the option checks). */
+export function isConnection(value: unknown): value is RedisConnection {
+  return typeof value === 'string' || value instanceof Redis || (typeof value === 'object' && value !== null && !Array.isArray(value));
+}

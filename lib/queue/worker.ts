@@ -1,0 +1,155 @@
+/**
+ * The worker machine's side: a BullMQ worker that runs each job in forkline's own warm pool of
+ * children on this machine (the same Pool as `Scheduler.withProcesses`, so TypeScript modules,
+ * load timeouts, crash handling and no-orphans hold as locally), relaying what the call does to
+ * the host that submitted it, and the host's comm answers and cancels back to the call.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker, type Job as BullJob } from 'bullmq';
+import type { Redis } from 'ioredis';
+import * as forklineErrors from '../errors/index.js';
+import { CancelledError, WorkerCrashedError } from '../errors/index.js';
+import { childWorkerFactory } from '../pool/child-worker.js';
+import { Pool } from '../pool/pool.js';
+import { processSettings } from '../scheduler/options.js';
+import { errorClassMap, type ErrorClass } from '../wire/error-codec.js';
+import type { WorkerFactory } from '../pool/worker-handle.js';
+import { withCall } from './contract.js';
+import { connect } from './connection.js';
+import { Inbox } from './inbox.js';
+import { RelayCall } from './relay-call.js';
+import { checkWorkerOptions, type QueueWorkerOptions } from './options.js';
+import { decode, keys, WIRE_VERSION, type CallJobData, type CallPayload, type DownEntry, type WireOutcome } from './wire.js';
+
+/** A running worker: `close()` finishes the calls it holds and stops its children. */
+export class QueueWorker {
+  readonly #worker: Worker;
+  readonly #pool: Pool;
+  readonly #writer: Redis;
+  readonly #inbox: Inbox<DownEntry>;
+  readonly #running = new Map<string, RelayCall>();
+  readonly #rawErrors = new Map<number, unknown>();
+  readonly #root: string;
+  #nextId = 0;
+
+  /** Starts a worker and resolves once it is connected and taking jobs. */
+  static async start(options: QueueWorkerOptions): Promise<QueueWorker> {
+    const worker = new QueueWorker(options);
+    await worker.#worker.waitUntilReady();
+    return worker;
+  }
+
+  private constructor(options: QueueWorkerOptions) {
+    const settings = checkWorkerOptions(options);
+    this.#root = settings.moduleRoot;
+    const pool = processSettings(settings.concurrency, settings.pool);
+    this.#pool = new Pool({
+      maxWorkers: pool.maxWorkers,
+      prefetch: 0,
+      errorClasses: knownErrors(pool.errorClasses),
+      killGracePeriod: pool.killGracePeriod,
+      maxTasksPerWorker: pool.maxTasksPerWorker,
+      idleTimeout: pool.idleTimeout,
+      loadTimeout: pool.loadTimeout,
+      serialization: 'advanced',
+      factory: this.#keepRawErrors(childWorkerFactory({ ...pool, serialization: 'advanced' })),
+    });
+    this.#pool.start();
+    this.#writer = connect(settings.connection);
+    this.#writer.on('error', () => undefined);
+    const reader = connect(settings.connection);
+    reader.on('error', () => undefined);
+    this.#inbox = new Inbox(keys.worker(settings.queue, randomUUID()), reader, this.#writer, (entry) => this.#receive(entry));
+    this.#worker = new Worker(settings.queue, (job, _token, signal) => this.#process(job, signal), {
+      connection: this.#writer,
+      concurrency: settings.concurrency,
+      lockDuration: settings.lockDuration,
+      stalledInterval: settings.stalledInterval,
+      // forkline decides what a crashed call does (the host's `crashRetries`, job.stalledCounter):
+      // BullMQ's own limit must never fail a job behind the host's back.
+      maxStalledCount: Number.MAX_SAFE_INTEGER,
+      ...(settings.prefix === undefined ? {} : { prefix: settings.prefix }),
+    });
+    this.#worker.on('error', () => undefined);
+  }
+
+  async #process(job: BullJob, signal: AbortSignal | undefined): Promise<string> {
+    const data = job.data as CallJobData;
+    const id = job.id ?? '';
+    if ((data.v as unknown) !== WIRE_VERSION) throw new Error(`forkline worker: job ${id} has wire version ${String(data.v)}, this worker speaks ${WIRE_VERSION}: run the same forkline version on host and workers`);
+    const module = data.relative ? pathToFileURL(resolve(this.#root, data.task.module)).href : data.task.module;
+    const { args, inject } = decode(data.payload) as CallPayload;
+    const relay = new RelayCall(++this.#nextId, { task: { module, export: data.task.export }, args, inject }, data, this.#writer, this.#rawErrors);
+    if (job.stalledCounter > data.crashRetries) {
+      // A worker died holding this call, more often than the host allows: it fails, not runs.
+      relay.settle({ state: 'rejected', error: crashed(data, job) });
+      return await finish(relay, await relay.finished);
+    }
+    relay.post({ k: 'taken', call: data.call, worker: this.#inbox.key, job: id });
+    this.#running.set(id, relay);
+    signal?.addEventListener('abort', () => this.#pool.cancel(relay, new CancelledError(data.task, 'the BullMQ job was cancelled')), { once: true });
+    this.#pool.submit(relay);
+    try {
+      return await finish(relay, await relay.finished);
+    } finally {
+      this.#running.delete(id);
+    }
+  }
+
+  #receive(entry: DownEntry): void {
+    const relay = this.#running.get(entry.job);
+    if (!relay) return;
+    if (entry.k === 'cancel') this.#pool.cancel(relay, new CancelledError(relay.request.task, entry.reason));
+    else this.#pool.sendComm(relay, withCall(entry.envelope, relay.id));
+  }
+
+  /** The children's errors as they flattened them: rebuilt and flattened again, a user's class would arrive as Error. */
+  #keepRawErrors(factory: WorkerFactory): WorkerFactory {
+    return (listener) =>
+      factory({
+        ...listener,
+        frame: (envelopes) => {
+          if (Array.isArray(envelopes)) {
+            for (const envelope of envelopes as { t?: unknown; id?: unknown; error?: unknown }[]) {
+              if (envelope.t === 'error' && typeof envelope.id === 'number') this.#rawErrors.set(envelope.id, envelope.error);
+            }
+          }
+          listener.frame(envelopes);
+        },
+      });
+  }
+
+  /** Stops taking jobs, lets the running calls finish (`force`: cancels them), and stops the children. */
+  async close({ force = false }: { force?: boolean } = {}): Promise<void> {
+    const closing = this.#worker.close(force);
+    if (force) for (const relay of this.#running.values()) this.#pool.cancel(relay, new CancelledError(relay.request.task, 'the worker is closing'));
+    await closing;
+    await this.#pool.shutdown({ wait: !force, drain: false, reason: 'the worker is closing' });
+    await this.#inbox.close();
+    this.#writer.disconnect();
+  }
+}
+
+/** The job's return value: the outcome, kept by BullMQ for a host that restarts (`removeOnComplete`). */
+async function finish(relay: RelayCall, outcome: WireOutcome): Promise<string> {
+  await relay.flushed();
+  return outcome.state;
+}
+
+function crashed(data: CallJobData, job: BullJob): WorkerCrashedError {
+  const error = new WorkerCrashedError(data.task, null, null, undefined);
+  error.message =
+    `The worker running ${data.task.export} (${data.task.module}) stopped holding BullMQ job ${job.id} (its process or machine died, or lost Redis) ` +
+    `${job.stalledCounter} time(s); the call allows ${data.crashRetries} retr${data.crashRetries === 1 ? 'y' : 'ies'} (the queue's crashRetries option). ` +
+    'If the task may run twice, raise crashRetries; if it crashes its worker, fix that.';
+  return error;
+}
+
+/** forkline's own error classes and `extra`, by name, as the local schedulers know them. */
+export function knownErrors(extra: readonly ErrorClass[]): ReadonlyMap<string, ErrorClass> {
+  const ours = (Object.values(forklineErrors) as unknown[]).filter((value): value is ErrorClass => typeof value === 'function' && value.prototype instanceof Error);
+  return errorClassMap([...ours, ...extra]);
+}
+

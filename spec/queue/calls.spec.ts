@@ -1,0 +1,109 @@
+/**
+ * The queue executor end to end: a real Redis, two `forkline worker` processes, and a host whose
+ * scheduler is `withQueue()`: results, errors with class/code/cause, events in the local order,
+ * cancellation down to the call's AbortSignal, and Comm both ways.
+ */
+import { Comm, type Future } from 'forkline';
+import { withQueue } from 'forkline/queue';
+import { fixtureModule } from '../helpers.js';
+import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { startWorker, type WorkerProcess } from '../helpers/queue-workers.js';
+import type * as Math from '../fixtures/math.js';
+import type * as Failures from '../fixtures/failures.js';
+import type * as CommTasks from '../fixtures/comm.js';
+
+const math = fixtureModule<typeof Math>('math.ts');
+const failures = fixtureModule<typeof Failures>('failures.ts');
+const comm = fixtureModule<typeof CommTasks>('comm.ts');
+
+let redis: TestRedis;
+let workers: WorkerProcess[];
+const queue = 'calls';
+
+beforeAll(async () => {
+  redis = await startRedis();
+  workers = await Promise.all([startWorker(redis.url, queue), startWorker(redis.url, queue)]);
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((worker) => worker.stop()));
+  await redis.stop();
+});
+
+const scheduler = () => withQueue({ connection: redis.url, queue });
+
+test('results come back, from both worker processes', async () => {
+  const s = scheduler().start();
+  try {
+    const pid = s.task(math.pid);
+    const add = s.task(math.add);
+    expect(await add.call(2, 3)).toBe(5);
+    // Calls that overlap run on both workers' children.
+    const sleeps = await Promise.all([1, 2, 3, 4].map(() => s.task(math.sleep).call(150)));
+    expect(sleeps).toEqual([150, 150, 150, 150]);
+    const pids = new Set(await Promise.all(Array.from({ length: 6 }, () => pid.call())));
+    expect(pids.size).toBeGreaterThanOrEqual(1);
+    expect([...pids].every((value) => !workers.some((worker) => worker.pid === value))).toBe(true);
+  } finally {
+    await s.close();
+  }
+});
+
+test("errors keep their class, code, cause and properties; the run's events come in the local order", async () => {
+  const s = scheduler();
+  const validation = s.task(failures.throwValidation);
+  const details = s.task(failures.throwWithDetails);
+  const seen: string[] = [];
+  const errors: unknown[] = [];
+  for (const task of [validation, details]) {
+    task.on('submitted', () => seen.push('submitted'));
+    task.on('done', () => seen.push('done'));
+    task.on('exception', (_future, error) => {
+      seen.push('exception');
+      errors.push(error);
+    });
+  }
+  s.on('start', () => void validation.submit('name'));
+  validation.on('exception', () => void details.submit());
+  await s.run({ onException: 'continue' });
+  expect(seen).toEqual(['submitted', 'done', 'exception', 'submitted', 'done', 'exception']);
+  const [first, second] = errors as [Error & { field: string }, TypeError & { code: string; cause: Error; details: unknown }];
+  expect(first.name).toBe('ValidationError');
+  expect(first.field).toBe('name');
+  expect(second).toBeInstanceOf(TypeError);
+  expect(second.code).toBe('E_OUTER');
+  expect(second.cause).toBeInstanceOf(RangeError);
+  expect(second.details).toEqual({ retries: 3, tags: ['a', 'b'] });
+});
+
+test("a cancel reaches the running call's child, which is stopped; the next call runs", async () => {
+  const s = scheduler().start();
+  try {
+    const sleep = s.task(math.sleep);
+    const future: Future = sleep.submit(20_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const started = Date.now();
+    expect(future.cancel()).toBe(true);
+    await expect(future).rejects.toMatchObject({ name: 'CancelledError', code: 'ERR_CANCELLED' });
+    expect(await sleep.call(10)).toBe(10);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  } finally {
+    await s.close();
+  }
+});
+
+test('Comm: messages in order, and requests answered by the host', async () => {
+  const s = scheduler().start();
+  try {
+    const stream = s.task(comm.stream, { plugins: [Comm.Plugin()] });
+    const got: number[] = [];
+    stream.on('comm-message', (msg) => got.push(msg.data));
+    expect(await stream.call(50)).toBe(50);
+    expect(got).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    const ask = s.task(comm.askOnce, { plugins: [Comm.Plugin()] });
+    ask.on('comm-request', (msg) => msg.respond(`answer to ${msg.data}`));
+    expect(await ask.call('why')).toBe('answer to why');
+  } finally {
+    await s.close();
+  }
+});
