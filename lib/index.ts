@@ -3,7 +3,7 @@
  */
 export { Scheduler, type TaskOptions } from './scheduler/scheduler.js';
 export type { ProcessSchedulerOptions, SchedulerOptions } from './scheduler/options.js';
-export type { RunOptions, StartOptions, CloseOptions } from './scheduler/run.js';
+export type { RunOptions, StartOptions, CloseOptions } from './scheduler/settings.js';
 export type { SchedulerEvents } from './scheduler/events.js';
 export { ExitCode, type ExitState } from './scheduler/exit.js';
 export type { ErrorAction, ExceptionPolicy } from './scheduler/policy.js';

@@ -8,7 +8,7 @@ import type { Emitted, EventArgs, Handler, HandlerOptions } from './events/emitt
 import { callOf, type Future } from './future.js';
 import type { AnyTask } from './task.js';
 import type { TaskFunction } from './task-ref.js';
-import type { InjectSpec, TaskIdentity } from './wire/protocol.js';
+import { NOTHING_INJECTED, type InjectSpec, type TaskIdentity } from './wire/protocol.js';
 
 /** One submission as the plugins see it, before it becomes a future. */
 export interface SubmitCall {
@@ -23,8 +23,9 @@ export interface SubmitCall {
   readonly inject: Readonly<Record<string, InjectSpec>>;
 }
 
-/** The `inject` of a call nothing injects into: shared, so the hot path can tell at a glance. */
-export const NOTHING_INJECTED: SubmitCall['inject'] = Object.freeze({});
+// The `inject` of a call nothing injects into lives with the wire types, so the pool reads it
+// without loading this module (which loads future.ts).
+export { NOTHING_INJECTED };
 
 /**
  * What a plugin means for the types of the task it is attached to. forkline sets `fn` to the

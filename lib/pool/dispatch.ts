@@ -5,7 +5,7 @@
  * round trip between calls; it is refilled once down to half its room, and then to the brim: a
  * frame of several calls instead of a write per call, while the child never runs dry.
  */
-import { NOTHING_INJECTED } from '../plugin.js';
+import { NOTHING_INJECTED } from '../wire/protocol.js';
 import type { RunEnvelope } from '../wire/protocol.js';
 import type { PoolJob } from './pool-job.js';
 import type { PoolWorker, TaskNumbers } from './pool-worker.js';

@@ -13,6 +13,7 @@ import type { Executor, ExecutorCall, HostCommEnvelope, ShutdownOptions } from '
 import { withCall } from './contract.js';
 import { connect, type RedisConnection } from './connection.js';
 import { QueueJobLostError } from './errors.js';
+import { CancelledError } from '../errors/index.js';
 import { Inbox, post } from './inbox.js';
 import { encode, keys, WIRE_VERSION, type CallJobData, type DownEntry, type UpEntry } from './wire.js';
 
@@ -114,7 +115,7 @@ export class QueueExecutor implements Executor {
 
   async shutdown({ wait, drain, reason }: ShutdownOptions): Promise<void> {
     for (const flight of [...this.#calls.values()]) {
-      if ((!drain && !flight.worker) || !wait) this.cancel(flight.call, new Error(reason));
+      if ((!drain && !flight.worker) || !wait) this.cancel(flight.call, new CancelledError(flight.call.request.task, reason));
     }
     if (wait) {
       await new Promise<void>((resolve) => {
@@ -142,7 +143,9 @@ export class QueueExecutor implements Executor {
         else call.dispatched();
         return;
       case 'started':
-        call.started(entry.pid);
+        // The pid is a process on the worker's machine: a host-side watcher (Limits samples
+        // /proc) must not take it for one of its own. Limits run on the worker, in its pool.
+        call.started(undefined);
         return;
       case 'comm':
         call.receiveComm(withCall(entry.envelope, call.id));

@@ -112,8 +112,9 @@ export class QueueWorker {
         ...listener,
         frame: (envelopes) => {
           if (Array.isArray(envelopes)) {
-            for (const envelope of envelopes as { t?: unknown; id?: unknown; error?: unknown }[]) {
-              if (envelope.t === 'error' && typeof envelope.id === 'number') this.#rawErrors.set(envelope.id, envelope.error);
+            // Unchecked yet (the pool validates the frame next): anything may be in it, null too.
+            for (const envelope of envelopes as ({ t?: unknown; id?: unknown; error?: unknown } | null)[]) {
+              if (typeof envelope === 'object' && envelope !== null && envelope.t === 'error' && typeof envelope.id === 'number') this.#rawErrors.set(envelope.id, envelope.error);
             }
           }
           listener.frame(envelopes);

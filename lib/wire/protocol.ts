@@ -23,6 +23,9 @@ export type InjectSpec =
   /** A comm handle for this call, named by the key it is injected under (lib/comm/id.ts). */
   | { readonly kind: 'comm' };
 
+/** The `inject` of a call nothing injects into: shared, so the hot path can tell at a glance. */
+export const NOTHING_INJECTED: Readonly<Record<string, InjectSpec>> = Object.freeze({});
+
 /** Host → child: from now on, task number `ref` is this function. Sent once per child and task. */
 export interface DefineEnvelope {
   readonly t: 'define';
