@@ -28,9 +28,12 @@ export interface ExecutorCall {
   readonly notify: boolean;
   /** Settled: by the executor, or at once by a cancel. */
   readonly done: boolean;
-  /** The call was handed to a worker (its future becomes `running`). */
+  /** The call was handed to a worker, local or remote (its future becomes `running`). */
   dispatched(): void;
-  /** The call began executing, in process `pid` (undefined when it runs in the host). Only when `notify`. */
+  /**
+   * The call began executing, in process `pid` on this machine: host-side watchers (Limits)
+   * sample it. Undefined when it runs in the host, or on another machine. Only when `notify`.
+   */
   started(pid: number | undefined): void;
   /** A comm envelope the running call sent. */
   receiveComm(envelope: ChildCommEnvelope): void;
@@ -39,7 +42,12 @@ export interface ExecutorCall {
    * serialize): the comm slice decides what the task gets instead, and sends it.
    */
   undeliverable(envelope: HostCommEnvelope, error: Error): void;
-  /** How the call ended. The first report counts; later ones are ignored. */
+  /**
+   * How the call ended. The first report counts; later ones are ignored. Errors are rebuilt
+   * (lib/wire/error-codec.ts) so the caller gets the task's class, code and cause; a call whose
+   * worker died under it is rejected with WorkerCrashedError; one cancelled, with the
+   * CancelledError it was cancelled with (or, in a shutdown, one naming `reason`).
+   */
   settle(outcome: Outcome<unknown>): void;
 }
 
