@@ -8,6 +8,7 @@ import { inspect } from 'node:util';
 import { Emitter, type Emitted, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from './events/emitter.js';
 import { CallVetoedError, InvalidOptionError } from './errors/index.js';
 import { checkOptions } from './options.js';
+import { eventNames } from './events/names.js';
 import type { Future } from './future.js';
 import { NOTHING_INJECTED, type AnyPlugin, type Plugin, type PluginTask, type PluginEvents, type PluginInjects, type SubmitArgs, type SubmitCall, type TaskResult } from './plugin.js';
 import type { TaskFunction, TaskRef } from './task-ref.js';
@@ -67,7 +68,7 @@ export interface TaskHost {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any task, whatever its function and plugins.
 export type AnyTask = Task<any, any>;
 
-const TASK_EVENTS = ['submitted', 'done', 'result', 'exception', 'cancelled'] as const;
+const TASK_EVENTS = eventNames<TaskEvents<unknown>>({ submitted: true, done: true, result: true, exception: true, cancelled: true });
 
 /**
  * Internal: the run adds a call to its task's futures before the call's first event and removes

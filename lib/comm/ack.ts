@@ -9,7 +9,7 @@ import type { CommSession } from './session.js';
 /** Acks `envelope`, if it asked for it, once the handlers `emitted` reports on are done. */
 export function ackWhenHandled(session: CommSession, envelope: CommOpen | CommClose, emitted: Emitted): void {
   if (!envelope.ack) return;
-  const ack = () => session.send({ ...session.header, kind: 'ack' });
+  const ack = () => session.send({ t: 'comm', kind: 'ack', call: session.call, comm: session.name });
   if (typeof emitted === 'boolean') ack();
   else void emitted.pending.then(ack);
 }

@@ -56,6 +56,6 @@ export class CreditWindow {
     this.#handled += count;
     if (this.#handled - this.#credited < COMM_CREDIT_EVERY) return;
     this.#credited = this.#handled;
-    this.#session.send({ ...this.#session.header, kind: 'credit', data: this.#handled });
+    this.#session.send({ t: 'comm', kind: 'credit', call: this.#session.call, comm: this.#session.name, data: this.#handled });
   }
 }

@@ -3,7 +3,8 @@
  * other tasks run, and says which limit it hit with an event.
  */
 import { InvalidOptionError, PluginError } from '../errors/index.js';
-import { checkOptions } from '../options.js';
+import { checkOptions, integer } from '../options.js';
+import { eventNames } from '../events/names.js';
 import type { Plugin, PluginTask, PluginTypes, SubmitCall } from '../plugin.js';
 import type { AnyTask } from '../task.js';
 
@@ -30,7 +31,7 @@ interface LimiterTypes extends PluginTypes {
   readonly injects: object;
 }
 
-const EVENTS = ['call-limit-reached', 'concurrent-limit-reached', 'disabled-due-to-running-task'] as const satisfies readonly (keyof LimiterEvents)[];
+const EVENTS = eventNames<LimiterEvents>({ 'call-limit-reached': true, 'concurrent-limit-reached': true, 'disabled-due-to-running-task': true });
 
 export class Limiter implements Plugin<LimiterTypes> {
   readonly name = 'limiter';
@@ -97,7 +98,5 @@ function veto(task: PluginTask<LimiterEvents>, event: keyof LimiterEvents, call:
 }
 
 function limit(value: number | undefined, option: string): number {
-  if (value === undefined) return Infinity;
-  if (!Number.isInteger(value) || value < 1) throw new InvalidOptionError(option, 'an integer >= 1', value);
-  return value;
+  return value === undefined ? Infinity : integer(value, option, 1);
 }

@@ -7,7 +7,8 @@
  * and the child is killed and replaced.
  */
 import { CpuTimeLimitError, InvalidOptionError, MemoryLimitError, PluginError, WallTimeLimitError } from '../errors/index.js';
-import { checkOptions, MAX_TIMER_MS } from '../options.js';
+import { checkNumber, checkOptions, MAX_TIMER_MS, timerDelay } from '../options.js';
+import { eventNames } from '../events/names.js';
 import type { Future } from '../future.js';
 import { callLink, type Plugin, type PluginTask, type PluginTypes } from '../plugin.js';
 import { processUsage, processUsageSupported } from './process-usage.js';
@@ -35,7 +36,7 @@ interface LimitsTypes extends PluginTypes {
   readonly vetoes: false;
 }
 
-const EVENTS = ['limit-walltime', 'limit-cputime', 'limit-memory'] as const satisfies readonly (keyof LimitsEvents)[];
+const EVENTS = eventNames<LimitsEvents>({ 'limit-walltime': true, 'limit-cputime': true, 'limit-memory': true });
 
 export class Limits implements Plugin<LimitsTypes> {
   readonly name = 'limits';
@@ -147,8 +148,7 @@ export class Limits implements Plugin<LimitsTypes> {
 /** `max`: for values that become timers, which Node fires at once past 2^31-1 ms. */
 function positive(value: number | undefined, option: string, max = Number.MAX_VALUE): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !(value > 0) || !(value <= max)) {
-    throw new InvalidOptionError(option, max === Number.MAX_VALUE ? 'a finite number > 0' : `a number of milliseconds > 0 and <= ${max} (2^31-1)`, value);
-  }
-  return value;
+  return max === Number.MAX_VALUE
+    ? checkNumber(value, option, 'a finite number > 0', { above: 0, max })
+    : timerDelay(value, option, `a number of milliseconds > 0 and <= ${max} (2^31-1)`, 'above-zero');
 }

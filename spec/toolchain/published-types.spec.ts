@@ -37,7 +37,7 @@ const INTERNAL_EXPORTS = [
 ];
 
 /** Internal hooks that no published declaration may even declare, exported or not. */
-const INTERNAL_ANYWHERE = ['startFuture', 'settleFuture', 'futureState', 'setFutureState', 'awaited'];
+const INTERNAL_ANYWHERE = ['startFuture', 'settleFuture', 'futureState', 'setFutureState', 'awaited', 'callOf'];
 
 /** Members of public classes that only forkline itself calls. */
 const INTERNAL_MEMBERS: Readonly<Record<string, readonly string[]>> = {
