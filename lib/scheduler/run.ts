@@ -4,6 +4,13 @@
  *
  * Owns what lives for the length of a run: the futures in flight, handlers still pending, timers,
  * and the reasons to end. Every future submitted during the run settles before it ends.
+ *
+ * Split by concern: this class keeps the run's state and sequences it; the rules are beside it,
+ * as plain functions over what they read: the end of a run (which request wins, what the end
+ * tells running calls, the exit state) run-end.ts; handing a call to its executor submission.ts;
+ * the error policy of a settled call or a failed handler settle.ts; a settled call's events
+ * outcome-events.ts; the failures waiting for their turn untaken.ts; timers timers.ts; async
+ * handlers handlers.ts.
  */
 import { inHandler, type Emitter } from '../events/emitter.js';
 import type { Executor } from '../executor.js';
@@ -15,9 +22,13 @@ import { inline, log } from '../debug.js';
 import { Call, checkSendable, type CallOwner } from './call.js';
 import { PendingHandlers } from './handlers.js';
 import { emitOutcome } from './outcome-events.js';
-import { EXIT_PRIORITY, ExitCode, type ExitState } from './exit.js';
-import { decide, type ErrorAction } from './policy.js';
+import { ExitCode, type ExitState } from './exit.js';
+import type { ErrorAction } from './policy.js';
+import { announceEnd, cancelReason, chosenEnd, exitStateOf, type EndRequest } from './run-end.js';
+import { handlerFailure, holdForPolicy } from './settle.js';
 import type { RunSettings, Shutdown } from './settings.js';
+import { launch } from './submission.js';
+import { RunTimers } from './timers.js';
 import { UntakenErrors, type Untaken } from './untaken.js';
 import type { SchedulerEvents } from './events.js';
 import { watchSignals, type Signal } from './signals.js';
@@ -33,13 +44,6 @@ export interface RunWiring {
   readonly nextId: () => number;
 }
 
-interface EndRequest {
-  readonly code: ExitCode;
-  readonly message?: string;
-  readonly error?: unknown;
-  readonly signal?: Signal;
-}
-
 export class Run implements CallOwner {
   readonly #wiring: RunWiring;
   readonly #settings: RunSettings;
@@ -52,7 +56,7 @@ export class Run implements CallOwner {
   readonly #ends = new Map<ExitCode, EndRequest>();
   #wake: (() => void) | undefined;
   #raise: { error: unknown } | undefined;
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #timers = new RunTimers((error, event) => this.handlerFailed(error, event), (promise, event) => this.adopt(promise, event));
   #emptyAnnounced = false;
   #emptyCheck = false;
   /** Set once execute() has returned or thrown: later handler failures can only be warnings. */
@@ -79,7 +83,7 @@ export class Run implements CallOwner {
   /** Where the run is, for errors of calls that come too late: undefined while it runs. */
   get ending(): { readonly code: ExitCode; readonly ended: boolean } | undefined {
     if (this.#exit) return { code: this.#exit.code, ended: true };
-    const end = this.#chosenEnd();
+    const end = chosenEnd(this.#ends);
     return end ? { code: end.code, ended: false } : undefined;
   }
 
@@ -108,27 +112,17 @@ export class Run implements CallOwner {
       await ended;
 
       this.#phase = 'ending';
-      for (const timer of this.#timers) clearTimeout(timer);
       this.#timers.clear();
-      const end = this.#chosenEnd() ?? { code: ExitCode.UNKNOWN };
+      const end = chosenEnd(this.#ends) ?? { code: ExitCode.UNKNOWN };
       log.scheduler('run ends: %s', end.code);
-      // Calls still running will get no more answers: tell their comms, so none waits forever.
-      for (const call of this.#withComms) call.comms?.runEnding(`the scheduler is stopping (${end.code})`);
-      if (end.code === ExitCode.TIMEOUT) events.emit('timeout');
-      else if (end.code !== ExitCode.EXHAUSTED) events.emit('stop', end.message, end.error);
-      events.emit('finishing');
+      announceEnd(events, this.#withComms, end);
       this.#shuttingDown = true;
-      await executor.shutdown({ ...this.#shutdown, reason: this.#cancelReason(end.code) });
+      await executor.shutdown({ ...this.#shutdown, reason: cancelReason(this.#shutdown, end.code) });
       if (this.#shutdown.wait) await this.#handlers.done();
       // Policies of the last failures are decided a turn after they settled: let that turn come.
       if (this.#untaken.pending) await new Promise((resolve) => setImmediate(resolve));
       this.#phase = 'ended';
-      const exit: ExitState = {
-        code: end.code,
-        ...(end.error === undefined ? {} : { error: end.error }),
-        ...(end.message === undefined ? {} : { message: end.message }),
-        ...(end.signal === undefined ? {} : { signal: end.signal }),
-      };
+      const exit = exitStateOf(end);
       this.#exit = exit;
       events.emit('finished', exit);
       this.#returned = true;
@@ -170,8 +164,8 @@ export class Run implements CallOwner {
     log.scheduler('escalating the end: %s', why);
     this.#shutdown = { wait: false, drain: false };
     if (this.#shuttingDown) {
-      const code = this.#chosenEnd()?.code ?? ExitCode.STOPPED;
-      void this.#wiring.executor.shutdown({ ...this.#shutdown, reason: this.#cancelReason(code) });
+      const code = chosenEnd(this.#ends)?.code ?? ExitCode.STOPPED;
+      void this.#wiring.executor.shutdown({ ...this.#shutdown, reason: cancelReason(this.#shutdown, code) });
     }
   }
 
@@ -180,26 +174,8 @@ export class Run implements CallOwner {
     return this.#shutdown;
   }
 
-  #cancelReason(code: ExitCode): string {
-    return this.#shutdown.wait ? `the scheduler stopped (${code}) before the call started` : `the scheduler stopped (${code}) with wait: false`;
-  }
-
-  #chosenEnd(): EndRequest | undefined {
-    return EXIT_PRIORITY.map((code) => this.#ends.get(code)).find(Boolean);
-  }
-
   callLater(delay: number, fn: () => unknown): { cancel(): void } {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      this.#guard(fn, 'callLater');
-    }, delay);
-    this.#timers.add(timer);
-    return {
-      cancel: () => {
-        clearTimeout(timer);
-        this.#timers.delete(timer);
-      },
-    };
+    return this.#timers.later(delay, fn);
   }
 
   // CallOwner: what the calls of this run need of it.
@@ -220,18 +196,7 @@ export class Run implements CallOwner {
     if (call.comms) this.#withComms.add(call);
     this.#inFlight++;
     this.#emptyAnnounced = false;
-
-    task[trackFuture](future, true);
-    events.emit('future-submitted', future);
-    task.emit('submitted', future, ...request.args);
-    // After 'submitted': plugins ask to hear of the call's start there.
-    call.notify = call.watched;
-    if (!future.done()) {
-      call.executed = true;
-      executor.submit(call);
-    }
-    // Not for a call already cancelled by its 'submitted' handlers: nothing would remove the listener.
-    if (options.signal && !future.done()) call.watchSignal(options.signal);
+    launch(events, executor, task, request, call, options);
     return future;
   }
 
@@ -241,36 +206,21 @@ export class Run implements CallOwner {
     if (call.comms) this.#withComms.delete(call);
     future.task[trackFuture](future, false);
     emitOutcome(this.#wiring.events, future, outcome);
-    if (outcome.state === 'rejected') this.#undecide(future, decide(this.#settings.onException, outcome.error), ExitCode.EXCEPTION);
-    // Cancelled by the end of the run itself: no reason to end it.
-    else if (outcome.state === 'cancelled' && this.#phase === 'running') this.#undecide(future, this.#settings.onCancelled, ExitCode.CANCELLED);
+    // The policy's (settle.ts), only for a call that did not fulfil: a tiny task's settle skips it.
+    if (outcome.state !== 'fulfilled') holdForPolicy(this.#untaken, this.#settings, future, outcome, this.#phase === 'running');
     this.#inFlight--;
     this.#checkEmpty();
   }
 
   /** For emitters: a handler threw. After run() has returned nothing can raise it: a warning. */
   handlerFailed(error: unknown, event: string): void {
-    log.scheduler('handler of %s threw: %s', event, inline(error));
-    if (this.#returned) {
-      process.emitWarning(`A handler of '${event}' failed after its run had ended: ${String(error)}`, 'ForklineWarning');
-      return;
-    }
-    if (this.#settings.mode === 'service') {
-      process.emitWarning(`A handler of '${event}' failed; the pool goes on: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, 'ForklineWarning');
-      return;
-    }
-    this.#apply(decide(this.#settings.onException, error), error, ExitCode.EXCEPTION);
+    const action = handlerFailure(this.#settings, this.#returned, error, event);
+    if (action) this.#apply(action, error, ExitCode.EXCEPTION);
   }
 
   /** For emitters: a handler returned a promise; this run is not empty until it settles. */
   adopt(promise: Promise<unknown>, event: string): Promise<boolean> {
     return this.#handlers.adopt(promise, event);
-  }
-
-  /** A call failed: unless a long-lived pool's (its caller's alone), the policy may decide it. */
-  #undecide(future: Future, action: ErrorAction, code: ExitCode): void {
-    if (this.#settings.mode === 'service' || action === 'continue') return;
-    this.#untaken.add({ future, action, code });
   }
 
   /** The end of a turn with failures: the policy decides those nobody took. */
@@ -313,14 +263,5 @@ export class Run implements CallOwner {
     // From now on a freed child must not take a queued call: the end will cancel those.
     if (!this.#shutdown.drain) this.#wiring.executor.hold();
     this.#wake?.();
-  }
-
-  #guard(fn: () => unknown, event: string): void {
-    try {
-      const returned = fn();
-      if (returned instanceof Promise) void this.adopt(returned, event);
-    } catch (error) {
-      this.handlerFailed(error, event);
-    }
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The scheduler: makes tasks, runs them on its executor, and emits what happens.
  *
- * Kept thin on purpose: a run's logic is in run.ts, the workers in ../pool/, option checks in
- * options.ts.
+ * Kept thin on purpose: a run's logic is in run.ts and the modules beside it, the workers in
+ * ../pool/, option checks in options.ts.
  */
 import { Emitter, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from '../events/emitter.js';
 import { InvalidOptionError, SchedulerBusyError, SchedulerNotRunningError } from '../errors/index.js';
