@@ -15,7 +15,7 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { commonSettings } from '../scheduler/options.js';
 import { QueueExecutor } from './host-executor.js';
 import { checkQueueOptions, type QueueOptions } from './options.js';
-import { knownErrors } from './worker.js';
+import { knownErrors } from '../scheduler/known-errors.js';
 
 export type { RedisConnection } from './connection.js';
 export { QueueJobLostError } from './errors.js';

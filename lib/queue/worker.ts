@@ -9,12 +9,11 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
-import * as forklineErrors from '../errors/index.js';
+import { knownErrors } from '../scheduler/known-errors.js';
 import { CancelledError, WorkerCrashedError } from '../errors/index.js';
 import { childWorkerFactory } from '../pool/child-worker.js';
 import { Pool } from '../pool/pool.js';
 import { processSettings } from '../scheduler/options.js';
-import { errorClassMap, type ErrorClass } from '../wire/error-codec.js';
 import type { WorkerFactory } from '../pool/worker-handle.js';
 import { withCall } from './contract.js';
 import { connect } from './connection.js';
@@ -146,11 +145,5 @@ function crashed(data: CallJobData, job: BullJob): WorkerCrashedError {
     `${job.stalledCounter} time(s); the call allows ${data.crashRetries} retr${data.crashRetries === 1 ? 'y' : 'ies'} (the queue's crashRetries option). ` +
     'If the task may run twice, raise crashRetries; if it crashes its worker, fix that.';
   return error;
-}
-
-/** forkline's own error classes and `extra`, by name, as the local schedulers know them. */
-export function knownErrors(extra: readonly ErrorClass[]): ReadonlyMap<string, ErrorClass> {
-  const ours = (Object.values(forklineErrors) as unknown[]).filter((value): value is ErrorClass => typeof value === 'function' && value.prototype instanceof Error);
-  return errorClassMap([...ours, ...extra]);
 }
 

@@ -6,8 +6,8 @@
  */
 import { Emitter, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from '../events/emitter.js';
 import { InvalidOptionError, SchedulerBusyError, SchedulerNotRunningError } from '../errors/index.js';
-import { checkOptions, MAX_TIMER_MS } from '../options.js';
-import * as forklineErrors from '../errors/index.js';
+import { callable, checkOptions, MAX_TIMER_MS, timerDelay } from '../options.js';
+import { knownErrors } from './known-errors.js';
 import type { Executor } from '../executor.js';
 import type { Future } from '../future.js';
 import type { AnyPlugin, SubmitArgs, TaskResult } from '../plugin.js';
@@ -16,7 +16,6 @@ import { inProcessWorkerFactory } from '../pool/in-process-worker.js';
 import { Pool } from '../pool/pool.js';
 import { Task, type TaskHost } from '../task.js';
 import { checkTaskRef, type TaskFunction, type TaskRef } from '../task-ref.js';
-import { errorClassMap, type ErrorClass } from '../wire/error-codec.js';
 import type { WireFormat } from '../wire/serializable.js';
 import { SCHEDULER_EVENTS, type SchedulerEvents } from './events.js';
 import type { ExitState } from './exit.js';
@@ -252,10 +251,8 @@ export class Scheduler {
 
   /** Calls `fn` after `delay` ms, unless cancelled or the run ends first. */
   callLater(delay: number, fn: () => unknown): { cancel(): void } {
-    if (typeof delay !== 'number' || !(delay >= 0 && delay <= MAX_TIMER_MS)) {
-      throw new InvalidOptionError('delay', `a number of milliseconds from 0 to ${MAX_TIMER_MS} (Node fires longer timers at once)`, delay);
-    }
-    if (typeof fn !== 'function') throw new InvalidOptionError('fn', 'a function', fn);
+    timerDelay(delay, 'delay', `a number of milliseconds from 0 to ${MAX_TIMER_MS} (Node fires longer timers at once)`, 'zero');
+    callable(fn, 'fn');
     return this.#liveRun('scheduler.callLater()').callLater(delay, fn);
   }
 
@@ -291,11 +288,4 @@ export class Scheduler {
     if (run?.running()) return run;
     throw new SchedulerNotRunningError(action, (run ?? this.#last)?.ending);
   }
-}
-
-function knownErrors(extra: readonly ErrorClass[]): ReadonlyMap<string, ErrorClass> {
-  const ours = (Object.values(forklineErrors) as unknown[]).filter(
-    (value): value is ErrorClass => typeof value === 'function' && value.prototype instanceof Error,
-  );
-  return errorClassMap([...ours, ...extra]);
 }
