@@ -8,14 +8,14 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { withQueue } from 'forkline/queue';
 import { tasks } from './session.mjs';
-import { startRawChild, startWorker } from './queue-processes.mjs';
+import { cpuBetween, cpuSnapshot, startRawChild, startWorker } from './queue-processes.mjs';
 import { median } from './stats.mjs';
 
 /** Worker processes on each side, and calls at once in each. */
 export const WORKERS = 2;
 export const CONCURRENCY = 1;
 
-/** Raw BullMQ: `run(n)` adds n no-op jobs at once and resolves to jobs/s, add → completed (QueueEvents). */
+/** Raw BullMQ: `run(n)` adds n no-op jobs at once and resolves to the ms taken, add → completed (QueueEvents). */
 async function rawSide(redis) {
   const connection = { path: redis.socket, maxRetriesPerRequest: null };
   const name = `raw-${Date.now()}`;
@@ -39,7 +39,7 @@ async function rawSide(redis) {
     });
     await Promise.all(Array.from({ length: n }, (_, i) => queue.add('noop', { i }, { removeOnComplete: true })));
     await finished;
-    return n / ((performance.now() - started) / 1000);
+    return performance.now() - started;
   };
   const close = async () => {
     await Promise.all(workers.map((worker) => worker.stop()));
@@ -47,10 +47,10 @@ async function rawSide(redis) {
     await queue.obliterate({ force: true });
     await queue.close();
   };
-  return { run, close };
+  return { run, close, pids: workers.map((worker) => worker.pid) };
 }
 
-/** forkline/queue: `run(n)` submits n calls of a no-op task at once and resolves to calls/s, submit → every future settled. */
+/** forkline/queue: `run(n)` submits n calls of a no-op task at once and resolves to the ms taken, submit → every future settled. */
 async function forklineSide(redis) {
   const name = `forkline-${Date.now()}`;
   const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorker(redis.url, name, CONCURRENCY)));
@@ -59,24 +59,43 @@ async function forklineSide(redis) {
   const run = async (n) => {
     const started = performance.now();
     await Promise.all(Array.from({ length: n }, (_, i) => noop.submit(i)));
-    return n / ((performance.now() - started) / 1000);
+    return performance.now() - started;
   };
   const close = async () => {
     await scheduler.close();
     await Promise.all(workers.map((worker) => worker.stop()));
   };
-  return { run, close };
+  return { run, close, pids: workers.map((worker) => worker.pid) };
 }
 
-/** Medians (and every batch) of calls/s on each side: `{ raw, forkline }`, each `{ median, runs }`. */
+/**
+ * One timed batch: calls/s, and the CPU each call cost (µs) in this host, in the worker
+ * processes with their children, and in redis-server. The sides take turns, so what the idle
+ * side's processes use meanwhile is noise of a few ms.
+ */
+async function timed(side, redis, n) {
+  const host = process.cpuUsage();
+  const before = { workers: cpuSnapshot(side.pids), redis: cpuSnapshot([redis.pid]) };
+  const ms = await side.run(n);
+  const after = { workers: cpuSnapshot(side.pids), redis: cpuSnapshot([redis.pid]) };
+  const { user, system } = process.cpuUsage(host);
+  const perCall = (key) => (cpuBetween(before[key], after[key]) * 1000) / n;
+  return { perSecond: n / (ms / 1000), cpu: { host: (user + system) / n, workers: perCall('workers'), redis: perCall('redis') } };
+}
+
+/**
+ * Medians (and every batch) of calls/s on each side, and the median CPU µs per call by process:
+ * `{ raw, forkline }`, each `{ median, runs, cpu: { host, workers, redis } }`.
+ */
 export async function measureCalls(redis, { batch, batches }) {
   const sides = { raw: await rawSide(redis), forkline: await forklineSide(redis) };
   try {
     const runs = { raw: [], forkline: [] };
     // Warm-up: JIT, the workers' children loading the task module, BullMQ's scripts loaded.
     for (const side of Object.values(sides)) await side.run(Math.min(100, batch));
-    for (let i = 0; i < batches; i++) for (const [name, side] of Object.entries(sides)) runs[name].push(await side.run(batch));
-    return Object.fromEntries(Object.entries(runs).map(([name, values]) => [name, { median: median(values), runs: values }]));
+    for (let i = 0; i < batches; i++) for (const [name, side] of Object.entries(sides)) runs[name].push(await timed(side, redis, batch));
+    const cpu = (values) => Object.fromEntries(['host', 'workers', 'redis'].map((key) => [key, median(values.map((value) => value.cpu[key]))]));
+    return Object.fromEntries(Object.entries(runs).map(([name, values]) => [name, { median: median(values.map((value) => value.perSecond)), runs: values.map((value) => value.perSecond), cpu: cpu(values) }]));
   } finally {
     for (const side of Object.values(sides)) await side.close();
   }

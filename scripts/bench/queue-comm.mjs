@@ -3,9 +3,13 @@
  * loop, answered by the host's 'comm-request' handler (child → worker → host inbox → worker
  * inbox → child), against the raw Redis stream round trip between two processes (XADD, then
  * XREAD BLOCK for the other's answer on a stream of its own). forkline's latencies are timed in
- * the child, the raw ones in the asking process; the two take turns in chunks.
+ * the child, the raw ones in the asking process; the sides take turns in chunks.
+ *
+ * A third side, forkline's local round trip over the child's pipe (`Scheduler.withProcesses(1)`),
+ * is what the queue's path adds to the raw stream's besides Redis: a round trip over Redis from
+ * a child can cost no less than raw stream + local pipe.
  */
-import { Comm } from 'forkline';
+import { Comm, Scheduler } from 'forkline';
 import { Redis } from 'ioredis';
 import { withQueue } from 'forkline/queue';
 import { tasks } from './session.mjs';
@@ -61,12 +65,22 @@ async function forklineSide(redis) {
   return { run: (n) => task.submit(n), close };
 }
 
-/** Round-trip latencies (ms) of both sides, `chunks` × `n` each, after a warm-up chunk: `{ raw, forkline }`. */
+/** forkline over the child's pipe on this machine: the same task, `Scheduler.withProcesses(1)`. */
+function localSide() {
+  const scheduler = Scheduler.withProcesses(1).start();
+  const task = scheduler.task(tasks.roundtrip, { plugins: [Comm.Plugin()] });
+  task.on('comm-request', (msg) => {
+    msg.respond(msg.data);
+  });
+  return { run: (n) => task.submit(n), close: () => scheduler.close() };
+}
+
+/** Round-trip latencies (ms) of each side, `chunks` × `n` each, after a warm-up chunk: `{ raw, forkline, local }`. */
 export async function measureRoundTrips(redis, { n, chunks }) {
-  const sides = { raw: await rawSide(redis), forkline: await forklineSide(redis) };
+  const sides = { raw: await rawSide(redis), forkline: await forklineSide(redis), local: localSide() };
   try {
     for (const side of Object.values(sides)) await side.run(n);
-    const latencies = { raw: [], forkline: [] };
+    const latencies = { raw: [], forkline: [], local: [] };
     for (let chunk = 0; chunk < chunks; chunk++) for (const [name, side] of Object.entries(sides)) latencies[name].push(...(await side.run(n)));
     return latencies;
   } finally {

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../dist/lib/cli/main.js', import.meta.url));
@@ -60,4 +61,35 @@ export function startWorker(url, queue, concurrency, extra = []) {
 /** `queue-raw-child.mjs SOCKET MODE ...`: a raw BullMQ worker or the raw stream echo. */
 export function startRawChild(socket, ...args) {
   return start([RAW_CHILD, socket, ...args], 'ready\n', 'stdout');
+}
+
+/** The pids of `pid`'s descendants (Linux; empty where /proc cannot tell). */
+function descendants(pid) {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return children.flatMap((child) => [child, ...descendants(child)]);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU time (user + system, ms) used so far by `pid` itself (Linux; 0 where /proc cannot tell). */
+function cpuOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    return (fields[11] + fields[12]) * 10; // utime, stime in clock ticks of 10 ms
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ms used so far by each of `pids` and its descendants alive now, as `{ [pid]: ms }` (for differences). */
+export function cpuSnapshot(pids) {
+  return Object.fromEntries(pids.flatMap((pid) => [pid, ...descendants(pid)]).map((pid) => [pid, cpuOf(pid)]));
+}
+
+/** CPU ms used between two snapshots (a process started meanwhile counts from 0). */
+export function cpuBetween(before, after) {
+  return Object.entries(after).reduce((sum, [pid, ms]) => sum + ms - (before[pid] ?? 0), 0);
 }

@@ -2,9 +2,13 @@
  * How soon the call of a killed worker is recovered: two `forkline worker` processes; a call
  * tells the host which worker runs it (a comm request it does not answer); the host SIGKILLs
  * that worker and times, from the kill, until the call fails with WorkerCrashedError
- * (crashRetries 0) or returns from the other worker (crashRetries 1). BullMQ finds the job
- * stalled once its lock has expired (at most lockDuration after the last renewal) at the next
- * stall check (every stalledInterval): the bound is about lockDuration + stalledInterval.
+ * (crashRetries 0) or returns from the other worker (crashRetries 1).
+ *
+ * The bound: BullMQ's stall check (moveStalledJobsToWait, every stalledInterval, queue-wide)
+ * moves a job that an earlier check put in the stalled set and whose lock has expired since; the
+ * lock lasts lockDuration from its last renewal (every lockDuration / 2). So a dead worker's job
+ * moves between about lockDuration / 2 + stalledInterval and lockDuration + 2 × stalledInterval
+ * after the kill: 8 s with forkline's defaults (4000 / 2000), 2 s with 1000 / 500.
  * A replacement worker is started after each kill; the killed worker's child must not outlive it.
  */
 import { Comm, WorkerCrashedError } from 'forkline';
