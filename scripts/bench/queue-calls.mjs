@@ -2,7 +2,8 @@
  * Tiny calls/s over the queue: forkline/queue (`withQueue()` and two `forkline worker`
  * processes, one child each) against raw BullMQ (two worker processes whose processor does
  * nothing, concurrency 1 each): the same two-process, concurrency-2 layout, the same Redis, the
- * same run. Both sides stay up and take turns, batch by batch, so that load from elsewhere on the
+ * same run; and raw BullMQ with its sandboxed processor (each job in a child process of the
+ * worker, as forkline runs a call), for reference. The sides stay up and take turns, batch by batch, so that load from elsewhere on the
  * machine drifts both alike; each figure is the median of the batches.
  */
 import { Queue, QueueEvents } from 'bullmq';
@@ -16,13 +17,13 @@ export const WORKERS = 2;
 export const CONCURRENCY = 1;
 
 /** Raw BullMQ: `run(n)` adds n no-op jobs at once and resolves to the ms taken, add → completed (QueueEvents). */
-async function rawSide(redis) {
+async function rawSide(redis, mode = 'bullmq') {
   const connection = { path: redis.socket, maxRetriesPerRequest: null };
-  const name = `raw-${Date.now()}`;
+  const name = `${mode}-${Date.now()}`;
   const queue = new Queue(name, { connection });
   const events = new QueueEvents(name, { connection });
   await events.waitUntilReady();
-  const workers = await Promise.all(Array.from({ length: WORKERS }, () => startRawChild(redis.socket, 'bullmq', name, String(CONCURRENCY))));
+  const workers = await Promise.all(Array.from({ length: WORKERS }, () => startRawChild(redis.socket, mode, name, String(CONCURRENCY))));
   // Completions counted from QueueEvents, as a host awaiting many jobs does (waitUntilFinished
   // per job adds a listener each, and races removeOnComplete).
   const run = async (n) => {
@@ -85,12 +86,12 @@ async function timed(side, redis, n) {
 
 /**
  * Medians (and every batch) of calls/s on each side, and the median CPU µs per call by process:
- * `{ raw, forkline }`, each `{ median, runs, cpu: { host, workers, redis } }`.
+ * `{ raw, sandboxed, forkline }`, each `{ median, runs, cpu: { host, workers, redis } }`.
  */
 export async function measureCalls(redis, { batch, batches }) {
-  const sides = { raw: await rawSide(redis), forkline: await forklineSide(redis) };
+  const sides = { raw: await rawSide(redis), sandboxed: await rawSide(redis, 'bullmq-sandboxed'), forkline: await forklineSide(redis) };
   try {
-    const runs = { raw: [], forkline: [] };
+    const runs = { raw: [], sandboxed: [], forkline: [] };
     // Warm-up: JIT, the workers' children loading the task module, BullMQ's scripts loaded.
     for (const side of Object.values(sides)) await side.run(Math.min(100, batch));
     for (let i = 0; i < batches; i++) for (const [name, side] of Object.entries(sides)) runs[name].push(await timed(side, redis, batch));

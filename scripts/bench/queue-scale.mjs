@@ -36,10 +36,10 @@ export default async function scale({ quick }) {
         unit: 'calls/s',
         better: 'higher',
         forkline: calls.forkline.median,
-        baselines: { raw: calls.raw.median },
+        baselines: { raw: calls.raw.median, raw_bullmq_sandboxed: calls.sandboxed.median },
         target: '≥0.8× raw BullMQ no-op jobs',
         met: callsRatio >= 0.8,
-        notes: `median of ${calls.raw.runs.length} batches each; forkline ${range(calls.forkline.runs)}, raw BullMQ ${range(calls.raw.runs)} calls/s; CPU µs per call: ${cpuText(calls.forkline.cpu)} (raw: ${cpuText(calls.raw.cpu)})`,
+        notes: `median of ${calls.raw.runs.length} batches each; forkline ${range(calls.forkline.runs)}, raw BullMQ ${range(calls.raw.runs)}, sandboxed ${range(calls.sandboxed.runs)} calls/s; CPU µs per call: ${cpuText(calls.forkline.cpu)} (raw: ${cpuText(calls.raw.cpu)}; sandboxed: ${cpuText(calls.sandboxed.cpu)})`,
       }),
     );
 
