@@ -67,6 +67,7 @@ class FakeCall implements ExecutorCall {
     this.dispatches++;
   }
   started(): void {}
+  output(): void {}
   receiveComm(): void {}
   undeliverable(): void {}
   settle(outcome: Outcome<unknown>): void {
