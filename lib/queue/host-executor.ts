@@ -147,6 +147,9 @@ export class QueueExecutor implements Executor {
         // /proc) must not take it for one of its own. Limits run on the worker, in its pool.
         call.started(undefined);
         return;
+      case 'output':
+        call.output(entry.fd, entry.data);
+        return;
       case 'comm':
         call.receiveComm(withCall(entry.envelope, call.id));
         return;
