@@ -81,7 +81,7 @@ export default async function scale({ quick }) {
             ratio: null,
             target: `≤${bound / 1000} s (lockDuration + 2 × stalledInterval + ${PICKUP_MS / 1000} s)`,
             met: Math.max(...ms) <= bound,
-            notes: `median of ${ms.length} kills, ${range(ms)} ms; ${orphans === 0 ? 'no killed worker’s child outlived it' : `${orphans} killed worker's child(ren) still alive 1 s after the call settled`}`,
+            notes: `median of ${ms.length} kill${ms.length === 1 ? '' : 's'}, ${range(ms)} ms; ${orphans === 0 ? 'no killed worker’s child outlived it' : `${orphans} killed worker's child(ren) still alive 1 s after the call settled`}`,
           }),
         );
       }
