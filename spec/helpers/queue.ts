@@ -21,7 +21,7 @@ export interface QueueHarness {
   /** The two worker processes. */
   readonly workers: readonly WorkerProcess[];
   /** A scheduler whose calls run on the two workers: a `make()` for the shared spec bodies. */
-  scheduler(options?: Omit<QueueOptions, 'connection' | 'queue'>): Scheduler;
+  readonly scheduler: (options?: Omit<QueueOptions, 'connection' | 'queue'>) => Scheduler;
 }
 
 /**

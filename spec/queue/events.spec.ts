@@ -1,0 +1,22 @@
+/**
+ * The foundation's event-order, future and plugin specs (spec/shared/run-events.ts,
+ * spec/shared/futures.ts) on the queue executor: a real Redis and two `forkline worker` processes.
+ */
+import { expectWorkersOnly, queueHarness } from '../helpers/queue.js';
+import { runEventSpecs } from '../shared/run-events.js';
+import { futureSpecs, pluginSpecs } from '../shared/futures.js';
+
+const harness = queueHarness('events');
+afterEach(() => expectWorkersOnly(harness));
+
+describe('a run on the queue', () => {
+  runEventSpecs(harness.scheduler);
+});
+
+describe('futures on the queue', () => {
+  futureSpecs(harness.scheduler);
+});
+
+describe('plugins on the queue', () => {
+  pluginSpecs(harness.scheduler);
+});
