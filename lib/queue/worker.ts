@@ -19,6 +19,7 @@ import { withCall } from './contract.js';
 import { connect } from './connection.js';
 import { Inbox } from './inbox.js';
 import { RelayCall } from './relay-call.js';
+import { answerUsage } from './usage.js';
 import { checkWorkerOptions, type QueueWorkerOptions } from './options.js';
 import { decode, keys, WIRE_VERSION, type CallJobData, type CallPayload, type DownEntry, type WireOutcome } from './wire.js';
 
@@ -100,7 +101,8 @@ export class QueueWorker {
   #receive(entry: DownEntry): void {
     const relay = this.#running.get(entry.job);
     if (!relay) return;
-    if (entry.k === 'cancel') this.#pool.cancel(relay, new CancelledError(relay.request.task, entry.reason));
+    if (entry.k === 'usage') void answerUsage(relay.data.call, entry, relay.usage).then((answer) => relay.post(answer));
+    else if (entry.k === 'cancel') this.#pool.cancel(relay, new CancelledError(relay.request.task, entry.reason));
     else this.#pool.sendComm(relay, withCall(entry.envelope, relay.id));
   }
 

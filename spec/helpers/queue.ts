@@ -65,7 +65,16 @@ export async function expectWorkersOnly(harness: QueueHarness): Promise<void> {
   const strays = () => childPids().filter((pid) => !expected.has(pid) && !isRedis(pid));
   await eventually(() => strays().length === 0, `only the workers and Redis below jest (left: ${strays().join(', ')})`);
   for (const worker of harness.workers) {
-    await eventually(() => childPids(worker.pid).length <= 1, `worker ${worker.pid} to keep at most one child (has: ${childPids(worker.pid).join(', ')})`);
+    await eventually(() => childrenOf(worker.pid).length <= 1, `worker ${worker.pid} to keep at most one child (has: ${childrenOf(worker.pid).join(', ')})`);
+  }
+}
+
+/** The children of `pid`, from /proc (`ps --ppid` fails when there are none). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
 
