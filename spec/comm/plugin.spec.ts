@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
-import { Comm, InjectionConflictError, Limiter, Scheduler, type Plugin } from 'forkline';
+import { Comm, InjectionConflictError, Scheduler, type Plugin } from 'forkline';
 import type * as CommTasks from '../fixtures/comm.ts';
 import { expectNoChildren, fixtureModule, schedulerKinds } from '../helpers.js';
-import { commPluginSpecs } from '../shared/comm-plugin.js';
+import { commPluginOptionSpecs, commPluginSpecs } from '../shared/comm-plugin.js';
 
 const tasks = fixtureModule<typeof CommTasks>('comm.ts');
 
@@ -13,17 +13,7 @@ describe.each(schedulerKinds)('Comm plugin on %s', (_kind, make) => {
 });
 
 describe('Comm plugin options and errors', () => {
-  test('parameterName injects the comm under another name', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    const task = scheduler.task(tasks.customName, { plugins: [Comm.Plugin({ parameterName: 'channel' })] });
-    const seen: string[] = [];
-    task.on('comm-message', (msg) => void seen.push(msg.data));
-    task.on('result', (_future, id) => void seen.push(id));
-    let id = 0;
-    scheduler.on('start', () => void (id = task.submit().id));
-    await scheduler.run();
-    expect(seen).toEqual(['via channel', `${id}:channel`]);
-  });
+  commPluginOptionSpecs(() => Scheduler.withProcesses(1));
 
   test('two plugins injecting the same name fail the submit with InjectionConflictError', async () => {
     const scheduler = Scheduler.withSequential();
@@ -40,27 +30,6 @@ describe('Comm plugin options and errors', () => {
     expect(error).toBeInstanceOf(InjectionConflictError);
     expect((error as Error).message).toContain(`Comm.Plugin({ parameterName: '...' })`);
     expect(task.eventCounts).toEqual({});
-  });
-
-  test('a veto after the comm plugin leaves no comm behind (amltk leaked it)', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    const comm = Comm.Plugin();
-    const task = scheduler.task(tasks.stream, { plugins: [comm, new Limiter({ maxCalls: 1 })] });
-    scheduler.on('start', () => {
-      task.submit(3);
-      expect(task.submit(3)).toBeUndefined();
-    });
-    await scheduler.run();
-    expect(task.eventCounts).toEqual({
-      submitted: 1,
-      'call-limit-reached': 1,
-      'comm-open': 1,
-      'comm-message': 3,
-      'comm-close': 1,
-      done: 1,
-      result: 1,
-    });
-    expect(comm.openConnections).toBe(0);
   });
 
   test('the task panel shows the signature, the plugin with its open connections, and the ref', async () => {

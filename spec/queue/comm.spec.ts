@@ -3,7 +3,7 @@
  * Redis and two `forkline worker` processes, Comm over the inbox streams.
  */
 import { expectWorkersOnly, queueHarness } from '../helpers/queue.js';
-import { commPluginSpecs } from '../shared/comm-plugin.js';
+import { commPluginOptionSpecs, commPluginSpecs } from '../shared/comm-plugin.js';
 import { commRequestSpecs } from '../shared/comm-request.js';
 import { commLifecycleSpecs } from '../shared/comm-lifecycle.js';
 
@@ -12,6 +12,7 @@ afterEach(() => expectWorkersOnly(harness));
 
 describe('Comm plugin on the queue', () => {
   commPluginSpecs(harness.scheduler);
+  commPluginOptionSpecs(harness.scheduler);
 });
 
 describe('comm.request() on the queue', () => {

@@ -3,7 +3,7 @@
  * factory by spec/comm/plugin.spec.ts (processes, sequential) and spec/queue/comm.spec.ts (the queue).
  */
 import { inspect } from 'node:util';
-import { Comm, type CommMsg, type Scheduler } from 'forkline';
+import { Comm, Limiter, type CommMsg, type Scheduler } from 'forkline';
 import type * as CommTasks from '../fixtures/comm.ts';
 import { fixtureModule } from '../helpers.js';
 
@@ -70,5 +70,41 @@ export function commPluginSpecs(make: () => Scheduler): void {
     expect(String(open)).toBe("Comm.Msg(kind=open, data='hello')");
     expect(String(msgs[2])).toBe('Comm.Msg(kind=close, data=undefined)');
     expect(inspect(msgs[1])).toBe("Comm.Msg(kind=message, data='working')");
+  });
+}
+
+/** The tests of Comm.Plugin's options that reach the child (parameterName) and of a veto after it, for schedulers made by `make`. */
+export function commPluginOptionSpecs(make: () => Scheduler): void {
+  test('parameterName injects the comm under another name', async () => {
+    const scheduler = make();
+    const task = scheduler.task(tasks.customName, { plugins: [Comm.Plugin({ parameterName: 'channel' })] });
+    const seen: string[] = [];
+    task.on('comm-message', (msg) => void seen.push(msg.data));
+    task.on('result', (_future, id) => void seen.push(id));
+    let id = 0;
+    scheduler.on('start', () => void (id = task.submit().id));
+    await scheduler.run();
+    expect(seen).toEqual(['via channel', `${id}:channel`]);
+  });
+
+  test('a veto after the comm plugin leaves no comm behind (amltk leaked it)', async () => {
+    const scheduler = make();
+    const comm = Comm.Plugin();
+    const task = scheduler.task(tasks.stream, { plugins: [comm, new Limiter({ maxCalls: 1 })] });
+    scheduler.on('start', () => {
+      task.submit(3);
+      expect(task.submit(3)).toBeUndefined();
+    });
+    await scheduler.run();
+    expect(task.eventCounts).toEqual({
+      submitted: 1,
+      'call-limit-reached': 1,
+      'comm-open': 1,
+      'comm-message': 3,
+      'comm-close': 1,
+      done: 1,
+      result: 1,
+    });
+    expect(comm.openConnections).toBe(0);
   });
 }
