@@ -39,12 +39,14 @@ export class UsageAsks {
   #next = 0;
   readonly #pending = new Map<number, Pending>();
 
+  constructor(private readonly timeoutMs = ANSWER_TIMEOUT_MS) {}
+
   /** A probe of host call `call`, run as BullMQ job `job`: each use posts an ask with `send`. */
   probe(call: number, job: string, send: (ask: UsageAsk) => void): UsageProbe {
     return () =>
       new Promise((resolve) => {
         const ask = ++this.#next;
-        const timer = setTimeout(() => this.#answer(ask, undefined), ANSWER_TIMEOUT_MS);
+        const timer = setTimeout(() => this.#answer(ask, undefined), this.timeoutMs);
         timer.unref();
         this.#pending.set(ask, { call, resolve, timer });
         send({ k: 'usage', job, ask });
