@@ -1,5 +1,4 @@
 import {
-  CancelledError,
   ExitCode,
   InvalidOptionError,
   Scheduler,
@@ -10,6 +9,7 @@ import type * as Math from '../fixtures/math.ts';
 import type * as Failures from '../fixtures/failures.ts';
 import { expectNoChildren, fixtureModule, schedulerKinds } from '../helpers.js';
 import { record, runEventSpecs } from '../shared/run-events.js';
+import { onCancelledSpecs, runEndSpecs } from '../shared/run-end.js';
 
 const math = fixtureModule<typeof Math>('math.ts');
 const failures = fixtureModule<typeof Failures>('failures.ts');
@@ -28,63 +28,7 @@ describe('ending a run', () => {
     expect(order).toEqual(['start', 'empty', 'finishing', 'finished']);
   });
 
-  test('stop() ends with STOPPED, carries its message and error, is idempotent, and running() turns false at once', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    const sleep = scheduler.task(math.sleep);
-    const order = record(scheduler);
-    const seen: unknown[] = [];
-    const reason = new Error('enough');
-    scheduler.on('stop', (message, error) => void seen.push(message, error));
-    scheduler.on('start', () => {
-      sleep.submit(20);
-      scheduler.stop('user asked', reason);
-      seen.push(scheduler.running());
-      scheduler.stop('again');
-    });
-
-    const exit = await scheduler.run();
-
-    expect(exit).toEqual({ code: ExitCode.STOPPED, message: 'user asked', error: reason });
-    expect(seen).toEqual([false, 'user asked', reason]);
-    expect(order.filter((event) => ['stop', 'finishing', 'finished'].includes(event))).toEqual(['stop', 'finishing', 'finished']);
-    // The call had not started (the child was not ready): a stop cancels it, even with wait: true.
-    expect(sleep.eventCounts).toEqual({ submitted: 1, cancelled: 1 });
-  });
-
-  test('timeout ends with TIMEOUT; wait: false cancels the running call and emits cancelled before run() resolves', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    const spin = scheduler.task(math.spin);
-    const order = record(scheduler, spin);
-    const errors: unknown[] = [];
-    spin.on('cancelled', (_future, error) => void errors.push(error));
-    scheduler.on('start', () => {
-      spin.submit(10_000);
-      spin.submit(10_000);
-    });
-
-    const started = Date.now();
-    const exit = await scheduler.run({ timeout: 200, wait: false });
-
-    expect(exit).toEqual({ code: ExitCode.TIMEOUT });
-    expect(Date.now() - started).toBeLessThan(9000);
-    expect(order).toEqual([
-      'start',
-      'future-submitted',
-      'spin:submitted',
-      'future-submitted',
-      'spin:submitted',
-      'timeout',
-      'finishing',
-      'future-cancelled',
-      'spin:cancelled',
-      'future-cancelled',
-      'spin:cancelled',
-      'finished',
-    ]);
-    expect(spin.eventCounts).toEqual({ submitted: 2, cancelled: 2 });
-    expect(errors).toHaveLength(2);
-    for (const error of errors) expect(error).toBeInstanceOf(CancelledError);
-  });
+  runEndSpecs(() => Scheduler.withProcesses(1));
 
   test('timeout with wait: true lets the running call finish and emits its result', async () => {
     const scheduler = Scheduler.withProcesses(1);
@@ -111,24 +55,6 @@ describe('ending a run', () => {
       'sleep:result',
       'finished',
     ]);
-  });
-
-  test('endOnEmpty: false emits empty each time the queue drains and runs until stopped', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    const add = scheduler.task(math.add);
-    let drains = 0;
-    scheduler.on('start', () => void add.submit(1, 1));
-    scheduler.on('empty', () => {
-      drains++;
-      if (drains < 3) add.submit(drains, 1);
-      else scheduler.stop('drained three times');
-    });
-
-    const exit = await scheduler.run({ endOnEmpty: false });
-
-    expect(exit).toEqual({ code: ExitCode.STOPPED, message: 'drained three times' });
-    expect(scheduler.eventCounts.empty).toBe(3);
-    expect(add.eventCounts).toEqual({ submitted: 3, done: 3, result: 3 });
   });
 
   test('the exit reason follows the priority stopped > exhausted > timeout', async () => {
@@ -198,32 +124,7 @@ describe('onException', () => {
 });
 
 describe('onCancelled', () => {
-  const cancelFirst = (scheduler: Scheduler) => {
-    const sleep = scheduler.task(math.sleep);
-    scheduler.on('start', () => {
-      sleep.submit(50);
-      sleep.submit(50).cancel('not needed');
-    });
-    return sleep;
-  };
-
-  test('"raise" (the default) rejects run() with a CancelledError', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    cancelFirst(scheduler);
-    const error = await scheduler.run().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(CancelledError);
-    expect((error as CancelledError).code).toBe('ERR_CANCELLED');
-    expect((error as CancelledError).message).toContain('not needed');
-  });
-
-  test('"end" ends with CANCELLED; "continue" goes on', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    const sleep = cancelFirst(scheduler);
-    expect((await scheduler.run({ onCancelled: 'end' })).code).toBe(ExitCode.CANCELLED);
-    expect((await scheduler.run({ onCancelled: 'continue' })).code).toBe(ExitCode.EXHAUSTED);
-    // The end of the first run cancelled its other call, which had not started: stop means stop.
-    expect(sleep.eventCounts).toEqual({ submitted: 4, cancelled: 3, done: 1, result: 1 });
-  });
+  onCancelledSpecs(() => Scheduler.withProcesses(1));
 });
 
 describe('scheduler state', () => {
