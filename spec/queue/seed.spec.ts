@@ -5,10 +5,11 @@
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { queueHarness } from '../helpers/queue.js';
+import { expectWorkersOnly, queueHarness } from '../helpers/queue.js';
 import { EXAMPLES, expectPrinted, root, runExample } from '../shared/examples.js';
 
 const harness = queueHarness('seed');
+afterEach(() => expectWorkersOnly(harness));
 const LOCAL_LINE = 'const scheduler = Scheduler.withProcesses(1);';
 /** What a user writes instead: the rest of the program is the same. */
 const QUEUE_LINE = "const scheduler = (await import('forkline/queue')).withQueue({ connection: process.env.FORKLINE_REDIS!, queue: process.env.FORKLINE_QUEUE! });";
