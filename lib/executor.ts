@@ -52,6 +52,11 @@ export interface ExecutorCall {
    * Only when `notify`.
    */
   started(pid: number | undefined, usage: UsageProbe | undefined): void;
+  /**
+   * What the running call wrote to stdout (`fd` 1) or stderr (2), for executors whose children's
+   * output does not reach this process's own streams (a queue's workers on other machines).
+   */
+  output(fd: 1 | 2, data: string | Uint8Array): void;
   /** A comm envelope the running call sent. */
   receiveComm(envelope: ChildCommEnvelope): void;
   /**

@@ -155,6 +155,9 @@ export class QueueExecutor implements Executor {
       case 'usage':
         this.#usage.answered(entry);
         return;
+      case 'output':
+        call.output(entry.fd, entry.data);
+        return;
       case 'comm':
         call.receiveComm(withCall(entry.envelope, call.id));
         return;

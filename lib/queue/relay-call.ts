@@ -59,6 +59,10 @@ export class RelayCall implements ExecutorCall {
     this.post({ k: 'started', call: this.data.call, pid });
   }
 
+  output(fd: 1 | 2, data: string | Uint8Array): void {
+    this.post({ k: 'output', call: this.data.call, fd, data });
+  }
+
   receiveComm(envelope: ChildCommEnvelope): void {
     this.post({ k: 'comm', call: this.data.call, envelope: withCall(envelope, this.data.call) });
   }

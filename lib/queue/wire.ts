@@ -47,6 +47,8 @@ export type UpEntry =
   | { readonly k: 'taken'; readonly call: number; readonly worker: string; readonly job: string }
   | { readonly k: 'started'; readonly call: number; readonly pid: number | undefined }
   | { readonly k: 'comm'; readonly call: number; readonly envelope: ChildCommEnvelope }
+  /** What the call wrote to its stdout (1) or stderr (2), written by the host to its own. */
+  | { readonly k: 'output'; readonly call: number; readonly fd: 1 | 2; readonly data: string | Uint8Array }
   /** The child's channel refused a host → child envelope: the host's comm slice decides what follows. */
   | { readonly k: 'undeliverable'; readonly call: number; readonly envelope: HostCommEnvelope; readonly error: string }
   | { readonly k: 'outcome'; readonly call: number; readonly outcome: WireOutcome }

@@ -54,7 +54,8 @@ export class QueueWorker {
       idleTimeout: pool.idleTimeout,
       loadTimeout: pool.loadTimeout,
       serialization: 'advanced',
-      factory: this.#keepRawErrors(childWorkerFactory({ ...pool, serialization: 'advanced' })),
+      // What a call writes goes to the host that submitted it, as it would locally.
+      factory: this.#keepRawErrors(childWorkerFactory({ ...pool, serialization: 'advanced', forwardOutput: true })),
     });
     this.#pool.start();
     this.#writer = connect(settings.connection);

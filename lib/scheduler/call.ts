@@ -90,6 +90,11 @@ export class Call implements ExecutorCall, CallLink {
     for (const listener of this.#started ?? []) listener(pid, usage);
   }
 
+  output(fd: 1 | 2, data: string | Uint8Array): void {
+    // Where a local child's output goes when it is not inherited: this process's own stream.
+    (fd === 1 ? process.stdout : process.stderr).write(data);
+  }
+
   receiveComm(envelope: ChildCommEnvelope): void {
     this.comms?.receive(envelope);
   }
