@@ -30,6 +30,15 @@ export interface CallJobData {
   readonly notify?: true;
   /** How many times a call whose worker died may run again before it fails with WorkerCrashedError. */
   readonly crashRetries: number;
+  /** The host's `host` name, when it set one: how a later host finds the outcomes (lib/queue/outcomes.ts). */
+  readonly host?: string;
+}
+
+/** BullMQ's `job.returnvalue` of a forkline call: the outcome, encoded, for a host that restarts. */
+export interface CallReturnValue {
+  readonly v: typeof WIRE_VERSION;
+  /** base64 of v8.serialize(WireOutcome). */
+  readonly outcome: string;
 }
 
 export interface CallPayload {
@@ -58,7 +67,10 @@ export type UpEntry =
 /** Host → worker, in the worker's inbox, addressed by BullMQ job id. */
 export type DownEntry =
   | { readonly k: 'comm'; readonly job: string; readonly envelope: HostCommEnvelope }
+  /** Graceful: the call's AbortSignal, then its child stopped after killGracePeriod. */
   | { readonly k: 'cancel'; readonly job: string; readonly reason: string }
+  /** At once: the call's child is stopped (a limit was breached host-side). */
+  | { readonly k: 'terminate'; readonly job: string; readonly reason: string }
   | UsageAsk;
 
 /** Redis keys; `{queue}` is a hash tag, so one queue's keys share a Redis Cluster slot. */
