@@ -22,6 +22,8 @@ on this machine's warm pool of children. Needs bullmq and ioredis: npm i bullmq 
   --lock-duration MS       a job's lock without renewal: how soon another worker retries or
                            fails the call of a worker that died (default 4000)
   --stalled-interval MS    between checks for such calls; the same on every worker (default 2000)
+  --kill-grace-period MS   how long a cancelled call may take to return before its child is
+                           stopped (default 2000)
 `;
 
 const OPTIONS = {
@@ -32,6 +34,7 @@ const OPTIONS = {
   prefix: { type: 'string' },
   'lock-duration': { type: 'string' },
   'stalled-interval': { type: 'string' },
+  'kill-grace-period': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -65,6 +68,7 @@ export async function runWorker(argv: readonly string[], stderr: NodeJS.Writable
   const concurrency = count(values.concurrency, 'concurrency', 1) ?? 1;
   const lockDuration = count(values['lock-duration'], 'lock-duration', 100);
   const stalledInterval = count(values['stalled-interval'], 'stalled-interval', 100);
+  const killGracePeriod = count(values['kill-grace-period'], 'kill-grace-period', 0);
   const worker = await QueueWorker.start({
     connection: values.redis,
     queue: values.queue,
@@ -73,6 +77,7 @@ export async function runWorker(argv: readonly string[], stderr: NodeJS.Writable
     ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
     ...(lockDuration === undefined ? {} : { lockDuration }),
     ...(stalledInterval === undefined ? {} : { stalledInterval }),
+    ...(killGracePeriod === undefined ? {} : { killGracePeriod }),
   });
   stderr.write(`forkline worker ${process.pid}: queue ${values.queue}, ${concurrency} ${concurrency === 1 ? 'child' : 'children'}, ready\n`);
   let signals = 0;
@@ -85,5 +90,8 @@ export async function runWorker(argv: readonly string[], stderr: NodeJS.Writable
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  // Closed: every call settled and every connection of ours is shut. With Redis unreachable,
+  // BullMQ's own retry delays (5 s timers) would still hold the process; the command is done.
+  setImmediate(() => process.exit());
   return 0;
 }

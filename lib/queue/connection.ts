@@ -14,12 +14,14 @@ export type RedisConnection = string | RedisOptions | Redis;
  */
 export function connect(connection: RedisConnection): Redis {
   const ours: RedisOptions = { maxRetriesPerRequest: null };
+  // Unless the user chose: a closed connection to a Redis that is gone holds the process 200 ms, not ioredis's 2 s.
+  const defaults: RedisOptions = { disconnectTimeout: 200 };
   if (connection instanceof Redis) return connection.duplicate(ours);
   if (typeof connection === 'string') {
-    if (connection.startsWith('unix://')) return new Redis({ path: connection.slice('unix://'.length), ...ours });
-    return new Redis(connection, ours);
+    if (connection.startsWith('unix://')) return new Redis({ ...defaults, path: connection.slice('unix://'.length), ...ours });
+    return new Redis(connection, { ...defaults, ...ours });
   }
-  return new Redis({ ...connection, ...ours });
+  return new Redis({ ...defaults, ...connection, ...ours });
 }
 
 /** Whether `value` can be a RedisConnection (for the option checks). */

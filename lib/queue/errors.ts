@@ -17,3 +17,19 @@ export class QueueJobLostError extends ForklineError {
   }
 }
 QueueJobLostError.prototype.name = 'QueueJobLostError';
+
+/** The host could not reach Redis for longer than `outageTimeout`: its calls in flight cannot be followed. */
+export class QueueUnavailableError extends ForklineError {
+  override readonly code = 'ERR_QUEUE_UNAVAILABLE';
+  constructor(
+    readonly queue: string,
+    readonly outageTimeout: number,
+  ) {
+    super(
+      `Redis for queue '${queue}' has been unreachable for ${outageTimeout} ms, so this call's outcome cannot reach the host. ` +
+        'Check that Redis is running and reachable with the connection given to withQueue(); if outages this long are expected (a failover), raise withQueue({ outageTimeout }). ' +
+        'The call may still run on a worker: a task that must not run twice should check before it is submitted again.',
+    );
+  }
+}
+QueueUnavailableError.prototype.name = 'QueueUnavailableError';

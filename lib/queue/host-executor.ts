@@ -12,9 +12,10 @@ import { deserializeError, type ErrorClass } from '../wire/error-codec.js';
 import type { Executor, ExecutorCall, HostCommEnvelope, ShutdownOptions } from './contract.js';
 import { withCall } from './contract.js';
 import { connect, type RedisConnection } from './connection.js';
-import { QueueJobLostError } from './errors.js';
+import { QueueJobLostError, QueueUnavailableError } from './errors.js';
 import { CancelledError } from '../errors/index.js';
 import { Inbox, post } from './inbox.js';
+import { UsageAsks } from './usage.js';
 import { encode, keys, WIRE_VERSION, type CallJobData, type DownEntry, type UpEntry } from './wire.js';
 
 export interface QueueExecutorOptions {
@@ -24,6 +25,10 @@ export interface QueueExecutorOptions {
   readonly errorClasses: ReadonlyMap<string, ErrorClass>;
   readonly moduleRoot: string | undefined;
   readonly crashRetries: number;
+  /** A stable name for this host's jobs, so a later host can read their outcomes (lib/queue/outcomes.ts). */
+  readonly host: string | undefined;
+  /** Milliseconds Redis may be unreachable before the calls in flight fail with QueueUnavailableError. */
+  readonly outageTimeout: number;
 }
 
 /** The executor's bookkeeping per call in flight. */
@@ -32,16 +37,23 @@ interface InFlight {
   readonly job: string;
   /** The inbox of the worker that took it, once one did. */
   worker: string | undefined;
+  /** Redis has the job (queue.add resolved): only then can a reconnect tell it was lost. */
+  added: boolean;
 }
 
 export class QueueExecutor implements Executor {
   readonly #options: QueueExecutorOptions;
   readonly #id = randomUUID();
   readonly #calls = new Map<number, InFlight>();
+  readonly #usage = new UsageAsks();
   #writer: Redis | undefined;
   #queue: Queue | undefined;
   #inbox: Inbox<UpEntry> | undefined;
   #idle: (() => void) | undefined;
+  /** Running while the writer is disconnected: at `outageTimeout` the calls in flight fail. */
+  #outage: NodeJS.Timeout | undefined;
+  /** Redis has been unreachable past `outageTimeout`: a submit fails at once until it is back. */
+  #unavailable = false;
 
   constructor(options: QueueExecutorOptions) {
     this.#options = options;
@@ -50,10 +62,20 @@ export class QueueExecutor implements Executor {
   start(): void {
     if (this.#writer) return;
     const writer = (this.#writer = connect(this.#options.connection));
-    writer.on('error', () => undefined); // ioredis reconnects by itself; calls fail through #verify.
+    writer.on('error', () => undefined); // ioredis reconnects by itself; calls fail through #verify or the outage timer.
     let connected = 0;
-    // A reconnect may be to a Redis that restarted empty: calls whose job it lost would hang.
-    writer.on('ready', () => void (++connected > 1 && this.#verify()));
+    writer.on('ready', () => {
+      clearTimeout(this.#outage);
+      this.#outage = undefined;
+      this.#unavailable = false;
+      // A reconnect may be to a Redis that restarted empty: calls whose job it lost would hang.
+      if (++connected > 1) void this.#verify();
+    });
+    // ioredis retries forever (commands wait: maxRetriesPerRequest null), so without a bound a
+    // Redis that is gone for good would leave every call pending.
+    // Armed now too: a Redis that is not there from the start is the same outage.
+    writer.on('close', () => this.#armOutage());
+    this.#armOutage();
     this.#queue = new Queue(this.#options.queue, { connection: writer, ...(this.#options.prefix === undefined ? {} : { prefix: this.#options.prefix }) });
     this.#queue.on('error', () => undefined);
     const reader = connect(this.#options.connection);
@@ -69,8 +91,13 @@ export class QueueExecutor implements Executor {
     this.start();
     const [queue, inbox] = [this.#queue, this.#inbox];
     if (!queue || !inbox) return;
-    const job = `${this.#id}.${call.id}`;
-    this.#calls.set(call.id, { call, job, worker: undefined });
+    if (this.#unavailable) {
+      call.settle({ state: 'rejected', error: new QueueUnavailableError(this.#options.queue, this.#options.outageTimeout) });
+      return;
+    }
+    const job = `${this.#options.host === undefined ? '' : `${this.#options.host}.`}${this.#id}.${call.id}`;
+    const flight: InFlight = { call, job, worker: undefined, added: false };
+    this.#calls.set(call.id, flight);
     const { module, relative } = this.#module(call.request.task.module);
     const data: CallJobData = {
       v: WIRE_VERSION,
@@ -82,12 +109,20 @@ export class QueueExecutor implements Executor {
       ...(call.label === undefined ? {} : { label: call.label }),
       ...(call.notify ? { notify: true } : {}),
       crashRetries: this.#options.crashRetries,
+      ...(this.#options.host === undefined ? {} : { host: this.#options.host }),
     };
     // Kept a while after they end: a host that restarts can still read what its calls returned.
-    queue.add(call.request.task.export, data, { jobId: job, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 86_400 } }).catch((error: unknown) => {
-      this.#settled(call.id);
-      call.settle({ state: 'rejected', error });
-    });
+    queue.add(call.request.task.export, data, { jobId: job, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 86_400 } }).then(
+      () => {
+        flight.added = true;
+        // Failed by the outage timer while the add waited for Redis: it must not run now.
+        if (call.done && !this.#calls.has(call.id)) queue.remove(job).catch(() => undefined);
+      },
+      (error: unknown) => {
+        this.#settled(call.id);
+        call.settle({ state: 'rejected', error });
+      },
+    );
   }
 
   cancel(call: ExecutorCall, error: Error): void {
@@ -104,7 +139,9 @@ export class QueueExecutor implements Executor {
     const flight = this.#calls.get(call.id);
     if (!flight) return;
     call.settle({ state: 'rejected', error });
-    if (flight.worker) this.#post(flight.worker, { k: 'cancel', job: flight.job, reason: error.message });
+    // The worker stops the call's child at once (its pool's terminate), as locally.
+    if (flight.worker) this.#post(flight.worker, { k: 'terminate', job: flight.job, reason: error.message });
+    else this.#queue?.remove(flight.job).catch(() => undefined);
     this.#checkIdle();
   }
 
@@ -125,10 +162,13 @@ export class QueueExecutor implements Executor {
     }
     // Settled calls kept only to forward a late 'taken' a cancel: nobody waits for them now.
     this.#calls.clear();
+    this.#usage.settled();
     const [inbox, queue, writer] = [this.#inbox, this.#queue, this.#writer];
     this.#inbox = this.#queue = this.#writer = undefined;
+    clearTimeout(this.#outage);
     await inbox?.close();
-    await queue?.close();
+    // With Redis gone, BullMQ's close waits for it: the connection is ours, so disconnecting ends that.
+    await Promise.race([queue?.close(), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
     writer?.disconnect();
   }
 
@@ -143,9 +183,14 @@ export class QueueExecutor implements Executor {
         else call.dispatched();
         return;
       case 'started':
-        // The pid is a process on the worker's machine: a host-side watcher (Limits samples
-        // /proc) must not take it for one of its own. Limits run on the worker, in its pool.
-        call.started(undefined);
+        // The pid is a process on the worker's machine: a host-side watcher must not take it for
+        // one of its own. Its usage is asked of the worker that runs it (lib/queue/usage.ts).
+        call.started(undefined, this.#usage.probe(call.id, flight.job, (ask) => {
+          if (flight.worker) this.#post(flight.worker, ask);
+        }));
+        return;
+      case 'usage':
+        this.#usage.answered(entry);
         return;
       case 'output':
         call.output(entry.fd, entry.data);
@@ -169,6 +214,7 @@ export class QueueExecutor implements Executor {
 
   #settled(id: number): void {
     this.#calls.delete(id);
+    this.#usage.settled(id);
     this.#checkIdle();
   }
 
@@ -187,15 +233,36 @@ export class QueueExecutor implements Executor {
     if (this.#writer) post(this.#writer, worker, entry).catch(() => undefined);
   }
 
-  /** After a reconnect: a call whose job Redis no longer has fails now instead of waiting forever. */
+  /**
+   * After a reconnect: a call whose job Redis no longer has fails now instead of waiting forever,
+   * running ones too (without its job, BullMQ no longer notices if their worker dies, and no
+   * later host could read the outcome): their worker is told to stop them.
+   */
   async #verify(): Promise<void> {
     for (const flight of [...this.#calls.values()]) {
+      if (!flight.added) continue; // still being added (the add waited out the outage): Redis gets it now.
       const exists = await this.#writer?.exists(`${this.#options.prefix ?? 'bull'}:${this.#options.queue}:${flight.job}`).catch(() => 1);
-      if (exists === 0 && this.#calls.get(flight.call.id) === flight) {
-        this.#settled(flight.call.id);
-        flight.call.settle({ state: 'rejected', error: new QueueJobLostError(this.#options.queue, flight.job) });
-      }
+      if (exists === 0 && this.#calls.get(flight.call.id) === flight) this.#fail(flight, new QueueJobLostError(this.#options.queue, flight.job));
     }
+  }
+
+  #armOutage(): void {
+    if (this.#outage || this.#options.outageTimeout === Infinity) return;
+    this.#outage = setTimeout(() => this.#outageOver(), this.#options.outageTimeout);
+    this.#outage.unref();
+  }
+
+  /** Redis unreachable past `outageTimeout`: every call in flight fails, and new ones at once until it is back. */
+  #outageOver(): void {
+    this.#outage = undefined;
+    this.#unavailable = true;
+    for (const flight of [...this.#calls.values()]) this.#fail(flight, new QueueUnavailableError(this.#options.queue, this.#options.outageTimeout));
+  }
+
+  #fail(flight: InFlight, error: Error): void {
+    this.#settled(flight.call.id);
+    flight.call.settle({ state: 'rejected', error });
+    if (flight.worker) this.#post(flight.worker, { k: 'cancel', job: flight.job, reason: error.message });
   }
 
   /** A module under the module root travels as a path relative to it, resolved by the worker against its own checkout. */

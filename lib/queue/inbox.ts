@@ -2,35 +2,56 @@
  * One process's inbox: a Redis stream that the other side XADDs envelopes to and this side reads
  * with XREAD BLOCK on a connection of its own, in order, trimming what it has handled. One
  * blocking reader per process rather than per call: a call costs no connection of its own.
+ *
+ * While its process lives the stream's expiry is refreshed (INBOX_TTL_MS, every third of it), so
+ * the inbox of a process that died (SIGKILL, a machine lost) leaves Redis within that time instead
+ * of collecting entries forever; a process that closes deletes it at once.
  */
 import type { Redis } from 'ioredis';
 import { decode, encode } from './wire.js';
 
+/** How long a dead process's inbox outlives it, at most. */
+export const INBOX_TTL_MS = 60_000;
+
 export class Inbox<E> {
   #last = '0';
   #closed = false;
+  /** Resolves when close() is called: the loop must not depend on ioredis rejecting the pending XREAD. */
+  readonly #closing: Promise<null>;
+  #close!: () => void;
   readonly #done: Promise<void>;
+  readonly #refresh: NodeJS.Timeout;
 
   constructor(
     readonly key: string,
     private readonly reader: Redis,
     private readonly writer: Redis,
     handle: (entry: E) => void,
+    ttl = INBOX_TTL_MS,
   ) {
-    this.#done = this.#loop(handle);
+    this.#closing = new Promise((resolve) => (this.#close = () => resolve(null)));
+    this.#done = this.#loop(handle, ttl);
+    this.#refresh = setInterval(() => void this.#expire(ttl), Math.max(1, Math.floor(ttl / 3)));
+    this.#refresh.unref();
   }
 
-  async #loop(handle: (entry: E) => void): Promise<void> {
+  async #loop(handle: (entry: E) => void, ttl: number): Promise<void> {
+    // The stream exists once something is posted to it: the first read creates none, so the
+    // expiry is set again after each read that found entries.
     while (!this.#closed) {
       let reply: [string, [string, string[]][]][] | null;
       try {
-        reply = await this.reader.xread('BLOCK', 0, 'STREAMS', this.key, this.#last);
+        // Raced against close(): ioredis never settles a command queued while it waits to
+        // reconnect if disconnect() is called then (it cancels the reconnect), so a close during
+        // a Redis outage would otherwise hang here.
+        reply = await Promise.race([this.reader.xread('BLOCK', 0, 'STREAMS', this.key, this.#last), this.#closing]);
       } catch {
-        // Closing, or Redis went away: ioredis reconnects; read on from the last id handled.
+        // Redis went away: ioredis reconnects; read on from the last id handled.
         if (this.#isClosed()) return;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await Promise.race([new Promise((resolve) => setTimeout(resolve, 100)), this.#closing]);
         continue;
       }
+      if (this.#isClosed()) return;
       for (const [, entries] of reply ?? []) {
         for (const [id, fields] of entries) {
           this.#last = id;
@@ -39,7 +60,12 @@ export class Inbox<E> {
       }
       // Handled: nothing before the last id is needed again.
       this.writer.xtrim(this.key, 'MINID', this.#last).catch(() => undefined);
+      void this.#expire(ttl);
     }
+  }
+
+  async #expire(ttl: number): Promise<void> {
+    await this.writer.pexpire(this.key, ttl).catch(() => undefined);
   }
 
   /** Read through a method: the loop's awaits let close() change it. */
@@ -50,13 +76,21 @@ export class Inbox<E> {
   /** Stops reading (the reader connection is closed by its owner) and deletes the stream. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#refresh);
+    this.#close();
     this.reader.disconnect();
     await this.#done;
-    await this.writer.del(this.key).catch(() => undefined);
+    // Not awaited past a short while: with Redis gone the DEL would wait for its return; the
+    // expiry removes the stream then.
+    await Promise.race([this.writer.del(this.key).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 200).unref())]);
   }
 }
 
-/** Appends one envelope to another process's inbox. */
+/**
+ * Appends one envelope to another process's inbox, and sets its expiry (its reader refreshes it
+ * while alive): an inbox a post creates after its process died still leaves Redis. One round
+ * trip (a pipeline, not a transaction); plain PEXPIRE, not NX, which needs Redis 7.
+ */
 export function post(writer: Redis, key: string, entry: unknown): Promise<unknown> {
-  return writer.xadd(key, '*', 'e', encode(entry));
+  return writer.pipeline().xadd(key, '*', 'e', encode(entry)).pexpire(key, INBOX_TTL_MS).exec();
 }

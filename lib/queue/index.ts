@@ -18,7 +18,8 @@ import { checkQueueOptions, type QueueOptions } from './options.js';
 import { knownErrors } from '../scheduler/known-errors.js';
 
 export type { RedisConnection } from './connection.js';
-export { QueueJobLostError } from './errors.js';
+export { QueueJobLostError, QueueUnavailableError } from './errors.js';
+export { queueOutcomes, type QueueOutcome, type QueueOutcomesOptions } from './outcomes.js';
 export type { QueueOptions, QueueWorkerOptions } from './options.js';
 export { QueueWorker } from './worker.js';
 
@@ -36,6 +37,8 @@ export function withQueue(options: QueueOptions): Scheduler {
     prefix: settings.prefix,
     moduleRoot: settings.moduleRoot,
     crashRetries: settings.crashRetries,
+    host: settings.host,
+    outageTimeout: settings.outageTimeout,
     errorClasses: knownErrors(format.errorClasses),
   });
   return Scheduler.withExecutor(executor, format);

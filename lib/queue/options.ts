@@ -2,7 +2,7 @@
  * The options of `withQueue()` (the host) and of a queue worker, with their checks.
  */
 import { InvalidOptionError } from '../errors/index.js';
-import { checkOptions, integer } from '../options.js';
+import { checkOptions, integer, millisecondsOrNever } from '../options.js';
 import type { ProcessSchedulerOptions, SchedulerOptions } from '../scheduler/options.js';
 import { isConnection, type RedisConnection } from './connection.js';
 
@@ -25,6 +25,19 @@ export interface QueueOptions extends Omit<SchedulerOptions, 'serialization'> {
    * beyond 0: a task that must not run twice keeps this at 0.
    */
   readonly crashRetries?: number;
+  /**
+   * A stable name for this host (a batch, an app), kept with each job it adds: after a restart,
+   * `queueOutcomes({ connection, queue, host })` reads what the calls it submitted returned.
+   * Default: none (the jobs are still kept, but nothing names them for a later host).
+   */
+  readonly host?: string;
+  /**
+   * Milliseconds Redis may be unreachable before the calls in flight fail with
+   * QueueUnavailableError (and new ones at once, until it is back). Default 15000: longer than a
+   * Redis restart or a failover, short enough that a Redis gone for good is an error, not a hang.
+   * `Infinity` waits for Redis forever, as BullMQ itself does.
+   */
+  readonly outageTimeout?: number;
 }
 
 export interface QueueWorkerOptions extends Pick<ProcessSchedulerOptions, 'execArgv' | 'env' | 'cwd' | 'prefixOutput' | 'killGracePeriod' | 'loadTimeout' | 'maxTasksPerWorker' | 'errorClasses' | 'maxPayloadBytes'> {
@@ -44,7 +57,7 @@ export interface QueueWorkerOptions extends Pick<ProcessSchedulerOptions, 'execA
   readonly stalledInterval?: number;
 }
 
-const HOST_OPTIONS = ['connection', 'queue', 'prefix', 'moduleRoot', 'crashRetries', 'errorClasses', 'maxPayloadBytes'] as const;
+const HOST_OPTIONS = ['connection', 'queue', 'prefix', 'moduleRoot', 'crashRetries', 'host', 'outageTimeout', 'errorClasses', 'maxPayloadBytes'] as const;
 /** Passed on to the worker's local pool, as `Scheduler.withProcesses` takes them. */
 const POOL_OPTIONS = ['execArgv', 'env', 'cwd', 'prefixOutput', 'killGracePeriod', 'loadTimeout', 'maxTasksPerWorker', 'errorClasses', 'maxPayloadBytes'] as const;
 const WORKER_OPTIONS = ['connection', 'queue', 'concurrency', 'prefix', 'moduleRoot', 'lockDuration', 'stalledInterval', ...POOL_OPTIONS] as const;
@@ -65,8 +78,16 @@ export function checkQueueOptions(options: QueueOptions) {
     ...common(options),
     moduleRoot: options.moduleRoot,
     crashRetries: integer(options.crashRetries ?? 0, 'crashRetries', 0),
+    host: hostName(options.host),
+    outageTimeout: millisecondsOrNever(options.outageTimeout ?? 15_000, 'outageTimeout', 100),
     scheduler: { errorClasses: options.errorClasses, maxPayloadBytes: options.maxPayloadBytes } as SchedulerOptions,
   };
+}
+
+/** A host name is part of BullMQ job ids, which may not contain ':'. */
+export function hostName(host: unknown): string | undefined {
+  if (host !== undefined && (typeof host !== 'string' || host === '' || host.includes(':'))) throw new InvalidOptionError('host', 'a non-empty name without ":"', host);
+  return host;
 }
 
 export function checkWorkerOptions(options: QueueWorkerOptions) {

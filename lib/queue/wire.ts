@@ -9,6 +9,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { Outcome } from '../future.js';
 import type { InjectSpec, SerializedError, SerializedThrow, TaskIdentity } from '../wire/protocol.js';
 import type { ChildCommEnvelope, HostCommEnvelope } from './contract.js';
+import type { UsageAnswer, UsageAsk } from './usage.js';
 
 /** Bumped when the shapes below change: a worker refuses jobs of another version. */
 export const WIRE_VERSION = 1;
@@ -29,6 +30,15 @@ export interface CallJobData {
   readonly notify?: true;
   /** How many times a call whose worker died may run again before it fails with WorkerCrashedError. */
   readonly crashRetries: number;
+  /** The host's `host` name, when it set one: how a later host finds the outcomes (lib/queue/outcomes.ts). */
+  readonly host?: string;
+}
+
+/** BullMQ's `job.returnvalue` of a forkline call: the outcome, encoded, for a host that restarts. */
+export interface CallReturnValue {
+  readonly v: typeof WIRE_VERSION;
+  /** base64 of v8.serialize(WireOutcome). */
+  readonly outcome: string;
 }
 
 export interface CallPayload {
@@ -50,12 +60,18 @@ export type UpEntry =
   | { readonly k: 'output'; readonly call: number; readonly fd: 1 | 2; readonly data: string | Uint8Array }
   /** The child's channel refused a host → child envelope: the host's comm slice decides what follows. */
   | { readonly k: 'undeliverable'; readonly call: number; readonly envelope: HostCommEnvelope; readonly error: string }
-  | { readonly k: 'outcome'; readonly call: number; readonly outcome: WireOutcome };
+  | { readonly k: 'outcome'; readonly call: number; readonly outcome: WireOutcome }
+  /** What the call's child has used, asked for by the host's Limits (lib/queue/usage.ts). */
+  | UsageAnswer;
 
 /** Host → worker, in the worker's inbox, addressed by BullMQ job id. */
 export type DownEntry =
   | { readonly k: 'comm'; readonly job: string; readonly envelope: HostCommEnvelope }
-  | { readonly k: 'cancel'; readonly job: string; readonly reason: string };
+  /** Graceful: the call's AbortSignal, then its child stopped after killGracePeriod. */
+  | { readonly k: 'cancel'; readonly job: string; readonly reason: string }
+  /** At once: the call's child is stopped (a limit was breached host-side). */
+  | { readonly k: 'terminate'; readonly job: string; readonly reason: string }
+  | UsageAsk;
 
 /** Redis keys; `{queue}` is a hash tag, so one queue's keys share a Redis Cluster slot. */
 export const keys = {

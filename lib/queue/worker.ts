@@ -19,8 +19,9 @@ import { withCall } from './contract.js';
 import { connect } from './connection.js';
 import { Inbox } from './inbox.js';
 import { RelayCall } from './relay-call.js';
+import { answerUsage } from './usage.js';
 import { checkWorkerOptions, type QueueWorkerOptions } from './options.js';
-import { decode, keys, WIRE_VERSION, type CallJobData, type CallPayload, type DownEntry, type WireOutcome } from './wire.js';
+import { decode, encode, keys, WIRE_VERSION, type CallJobData, type CallPayload, type CallReturnValue, type DownEntry, type WireOutcome } from './wire.js';
 
 /** A running worker: `close()` finishes the calls it holds and stops its children. */
 export class QueueWorker {
@@ -31,6 +32,7 @@ export class QueueWorker {
   readonly #running = new Map<string, RelayCall>();
   readonly #rawErrors = new Map<number, unknown>();
   readonly #root: string;
+  readonly #lockDuration: number;
   #nextId = 0;
 
   /** Starts a worker and resolves once it is connected and taking jobs. */
@@ -43,6 +45,7 @@ export class QueueWorker {
   private constructor(options: QueueWorkerOptions) {
     const settings = checkWorkerOptions(options);
     this.#root = settings.moduleRoot;
+    this.#lockDuration = settings.lockDuration;
     const pool = processSettings(settings.concurrency, settings.pool);
     this.#pool = new Pool({
       maxWorkers: pool.maxWorkers,
@@ -75,13 +78,13 @@ export class QueueWorker {
     this.#worker.on('error', () => undefined);
   }
 
-  async #process(job: BullJob, signal: AbortSignal | undefined): Promise<string> {
+  async #process(job: BullJob, signal: AbortSignal | undefined): Promise<CallReturnValue> {
     const data = job.data as CallJobData;
     const id = job.id ?? '';
     if ((data.v as unknown) !== WIRE_VERSION) throw new Error(`forkline worker: job ${id} has wire version ${String(data.v)}, this worker speaks ${WIRE_VERSION}: run the same forkline version on host and workers`);
     const module = data.relative ? pathToFileURL(resolve(this.#root, data.task.module)).href : data.task.module;
     const { args, inject } = decode(data.payload) as CallPayload;
-    const relay = new RelayCall(++this.#nextId, { task: { module, export: data.task.export }, args, inject }, data, this.#writer, this.#rawErrors);
+    const relay = new RelayCall(++this.#nextId, { task: { module, export: data.task.export }, args, inject: hostCommIds(inject, data.call) }, data, this.#writer, this.#rawErrors);
     if (job.stalledCounter > data.crashRetries) {
       // A worker died holding this call, more often than the host allows: it fails, not runs.
       relay.settle({ state: 'rejected', error: crashed(data, job) });
@@ -101,8 +104,22 @@ export class QueueWorker {
   #receive(entry: DownEntry): void {
     const relay = this.#running.get(entry.job);
     if (!relay) return;
-    if (entry.k === 'cancel') this.#pool.cancel(relay, new CancelledError(relay.request.task, entry.reason));
-    else this.#pool.sendComm(relay, withCall(entry.envelope, relay.id));
+    switch (entry.k) {
+      case 'cancel':
+        this.#pool.cancel(relay, new CancelledError(relay.request.task, entry.reason));
+        return;
+      case 'terminate':
+        this.#pool.terminate(relay, new Error(entry.reason));
+        return;
+      case 'comm':
+        this.#pool.sendComm(relay, withCall(entry.envelope, relay.id));
+        return;
+      case 'usage':
+        void answerUsage(relay.data.call, entry, relay.usage).then((answer) => relay.post(answer));
+        return;
+      default:
+        entry satisfies never;
+    }
   }
 
   /** The children's errors as they flattened them: rebuilt and flattened again, a user's class would arrive as Error. */
@@ -124,19 +141,35 @@ export class QueueWorker {
 
   /** Stops taking jobs, lets the running calls finish (`force`: cancels them), and stops the children. */
   async close({ force = false }: { force?: boolean } = {}): Promise<void> {
-    const closing = this.#worker.close(force);
+    // Redis unreachable: BullMQ's graceful close would QUIT its connections, which waits for Redis forever.
+    const closing = this.#worker.close(force || this.#writer.status !== 'ready');
+    closing.catch(() => undefined);
     if (force) for (const relay of this.#running.values()) this.#pool.cancel(relay, new CancelledError(relay.request.task, 'the worker is closing'));
-    await closing;
+    // The calls finish in the children whatever Redis does; then their outcomes go to Redis.
     await this.#pool.shutdown({ wait: !force, drain: false, reason: 'the worker is closing' });
+    // With Redis unreachable that never happens (commands wait for it), and BullMQ's close waits
+    // for the processors. Past a lock's duration waiting is pointless: the jobs' locks have lapsed,
+    // and another worker retries or fails them (crashRetries).
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, this.#lockDuration).unref())]);
     await this.#inbox.close();
     this.#writer.disconnect();
   }
 }
 
-/** The job's return value: the outcome, kept by BullMQ for a host that restarts (`removeOnComplete`). */
-async function finish(relay: RelayCall, outcome: WireOutcome): Promise<string> {
+/** The job's return value: the outcome, encoded, kept by BullMQ for a host that restarts (`removeOnComplete`; lib/queue/outcomes.ts). */
+async function finish(relay: RelayCall, outcome: WireOutcome): Promise<CallReturnValue> {
   await relay.flushed();
-  return outcome.state;
+  return { v: WIRE_VERSION, outcome: encode(outcome) };
+}
+
+/**
+ * The comms injected into the call, named for the host's call id: the child's `comm.id` is then
+ * the host's `msg.comm.id` (`"<host call>:<name>"`), not the worker pool's own number.
+ */
+function hostCommIds(inject: CallPayload['inject'], call: number): CallPayload['inject'] {
+  const entries = Object.entries(inject);
+  if (!entries.some(([, spec]) => spec.kind === 'comm')) return inject;
+  return Object.fromEntries(entries.map(([name, spec]) => [name, spec.kind === 'comm' ? { kind: 'comm', call } : spec]));
 }
 
 function crashed(data: CallJobData, job: BullJob): WorkerCrashedError {

@@ -20,8 +20,12 @@ export interface TaskIdentity {
 export type InjectSpec =
   /** A plain value, sent as is. */
   | { readonly kind: 'value'; readonly value: unknown }
-  /** A comm handle for this call, named by the key it is injected under (lib/comm/id.ts). */
-  | { readonly kind: 'comm' };
+  /**
+   * A comm handle for this call, named by the key it is injected under (lib/comm/id.ts). `call`:
+   * the call id its `comm.id` names, when the host's differs from the child's (a remote executor
+   * runs the call under a local id of its own); default the call's id in the envelope.
+   */
+  | { readonly kind: 'comm'; readonly call?: number };
 
 /** The `inject` of a call nothing injects into: shared, so the hot path can tell at a glance. */
 export const NOTHING_INJECTED: Readonly<Record<string, InjectSpec>> = Object.freeze({});

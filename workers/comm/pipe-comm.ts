@@ -27,9 +27,9 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
   /** Set once the host said it will not answer any more. */
   #closeRequest: string | undefined;
 
-  /** The comm injected as `name` into the call of `context`. */
-  constructor(name: string, context: CallContext) {
-    this.id = commId(context.id, name);
+  /** The comm injected as `name` into the call of `context`; `idCall`: the call its id names, when not the context's (lib/wire/protocol.ts InjectSpec). */
+  constructor(name: string, context: CallContext, idCall = context.id) {
+    this.id = commId(idCall, name);
     this.#name = name;
     this.#context = context;
     const onAbort = () => this.#closeRequested(`the call was cancelled (${String(context.signal.reason)})`);
