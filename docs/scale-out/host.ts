@@ -9,6 +9,7 @@ const scheduler = withQueue({
   queue: 'experiments',
   // The repository's root: a worker finds docs/scale-out/jobs.ts in its own checkout (--root).
   moduleRoot: fileURLToPath(new URL('../..', import.meta.url)),
+  host: 'nightly', // names its jobs, so a later process can read what its calls returned
 }).start();
 
 const fib = scheduler.task(jobs.fib);

@@ -72,7 +72,7 @@ const host = (file: string, extraEnv: Record<string, string>) =>
 
 test('the worker command is the one the guide documents, flags included', () => {
   expect(workerCommand()).toEqual(['worker', '--redis', 'redis://127.0.0.1:6379', '--queue', 'experiments', '--concurrency', '2']);
-  for (const flag of ['--redis', '--queue', '--concurrency', '--root', '--prefix', '--lock-duration', '--stalled-interval']) expect(guide).toContain(`| \`${flag}`);
+  for (const flag of ['--redis', '--queue', '--concurrency', '--root', '--prefix', '--lock-duration', '--stalled-interval', '--kill-grace-period']) expect(guide).toContain(`| \`${flag}`);
 });
 
 test('host.ts prints what the guide shows: results, the task\'s own error, Comm both ways', async () => {
@@ -80,6 +80,13 @@ test('host.ts prints what the guide shows: results, the task\'s own error, Comm 
   expect(stderr).toBe('');
   expect(stdout).toBe(shownOutput());
   expect(stdout).toBe('[ 75025, 832040 ]\nRangeError: fib() takes an integer >= 0, got -1\nepoch 1: loss 1.00\nepoch 2: loss 0.50\nepoch 3: loss 0.33\ntrained 3 epochs\n');
+});
+
+test("outcomes.ts reads back what host.ts's calls returned, after host.ts has exited", async () => {
+  const { stdout, stderr } = await host('outcomes.ts', { REDIS_URL: redis.url });
+  expect(stderr).toBe('');
+  // Oldest first; the two fib calls added in the same millisecond may come in either order.
+  expect(stdout.trimEnd().split('\n').sort()).toEqual(['fib: fulfilled 75025', 'fib: fulfilled 832040', 'fib: rejected RangeError: fib() takes an integer >= 0, got -1', 'train: fulfilled 3']);
 });
 
 test('retries.ts runs with crashRetries: 2', async () => {
