@@ -12,6 +12,21 @@ import type { ChildCommEnvelope, HostCommEnvelope } from './wire/protocol.js';
 
 export type { ChildCommEnvelope, HostCommEnvelope };
 
+/** What a call's process has used so far. */
+export interface ProcessUsage {
+  /** User + system CPU time of the process, ms (since it started: a watcher subtracts its own baseline). */
+  readonly cpuMs: number;
+  /** Resident set size, bytes. */
+  readonly rssBytes: number;
+}
+
+/**
+ * Reads the usage of the process running a call, wherever it runs: /proc on this machine (the
+ * pool), a question to the worker machine (the queue). Undefined once the process is gone, or
+ * where usage cannot be read (no /proc, the call runs in the host).
+ */
+export type UsageProbe = () => Promise<ProcessUsage | undefined>;
+
 /**
  * One call as an executor sees it. Its methods report to the run that owns it; every report
  * after the call settled is ignored, so an executor need not track whether the run cancelled a
@@ -31,10 +46,17 @@ export interface ExecutorCall {
   /** The call was handed to a worker, local or remote (its future becomes `running`). */
   dispatched(): void;
   /**
-   * The call began executing, in process `pid` on this machine: host-side watchers (Limits)
-   * sample it. Undefined when it runs in the host, or on another machine. Only when `notify`.
+   * The call began executing, in process `pid` on this machine (undefined when it runs in the
+   * host, or on another machine: a host-side watcher must never take a remote pid for one of its
+   * own), and `usage` reads what that process has used, wherever it is (Limits samples it).
+   * Only when `notify`.
    */
-  started(pid: number | undefined): void;
+  started(pid: number | undefined, usage: UsageProbe | undefined): void;
+  /**
+   * What the running call wrote to stdout (`fd` 1) or stderr (2), for executors whose children's
+   * output does not reach this process's own streams (a queue's workers on other machines).
+   */
+  output(fd: 1 | 2, data: string | Uint8Array): void;
   /** A comm envelope the running call sent. */
   receiveComm(envelope: ChildCommEnvelope): void;
   /**

@@ -3,6 +3,7 @@
  * call first, to rewrite it (the function, its arguments, the named values injected into the call
  * in the child) or to veto it.
  */
+import type { UsageProbe } from './executor.js';
 import type { CommTransport } from './comm/host-comm.js';
 import type { Emitted, EventArgs, Handler, HandlerOptions } from './events/emitter.js';
 import { callOf, type Future } from './future.js';
@@ -65,9 +66,11 @@ export type PluginTask<E extends object = object> = AnyTask & PluginEventsOf<E>;
 export interface CallLink extends CommTransport {
   /**
    * Calls `listener` when the call begins executing, with its process id (undefined when it runs
-   * in the host). Register before the call is dispatched: in a 'submitted' handler.
+   * in the host or on another machine) and a probe of that process's usage, wherever it runs
+   * (undefined where it cannot be read). Register before the call is dispatched: in a
+   * 'submitted' handler.
    */
-  onStarted(listener: (pid: number | undefined) => void): void;
+  onStarted(listener: (pid: number | undefined, usage: UsageProbe | undefined) => void): void;
   /** Fails the call with `error` and stops the process running it (for limits). */
   terminate(error: Error): void;
 }

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_PAYLOAD_BYTES, type WireFormat } from '../lib/wire/serializ
 import { dropOutputToClosedPipes } from './closed-output.js';
 import { exitAfterOutput } from './exit.js';
 import { defaultInjectors } from './injectors.js';
+import { forwardOutput } from './forward-output.js';
 import { prefixLines } from './output.js';
 import { Runtime } from './runtime.js';
 import { watchHost } from './watchdog.js';
@@ -22,6 +23,11 @@ const format: WireFormat = {
   serialization: process.env.FORKLINE_SERIALIZATION === 'json' ? 'json' : 'advanced',
   maxPayloadBytes: Number(process.env.FORKLINE_MAX_PAYLOAD_BYTES) || DEFAULT_MAX_PAYLOAD_BYTES,
 };
+if (process.env.FORKLINE_FORWARD_OUTPUT === '1') {
+  // Below the prefixing, which hands it whole lines.
+  forwardOutput(process.stdout, 1, (envelope) => outbox.push(envelope));
+  forwardOutput(process.stderr, 2, (envelope) => outbox.push(envelope));
+}
 if (process.env.FORKLINE_PREFIX_OUTPUT === '1') {
   prefixLines(process.stdout);
   prefixLines(process.stderr);

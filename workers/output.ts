@@ -12,12 +12,20 @@
  */
 
 let label: string | undefined;
+/** The call executing now, which owns what is written (workers/forward-output.ts). */
+let writing: number | undefined;
 const flushers: (() => void)[] = [];
 
-/** Sets the label for what is written from now on; undefined between runs. Ends any partial line first. */
-export function setOutputLabel(next: string | undefined): void {
+/** Sets the call that owns what is written from now on, and its label; undefined between calls. Ends any partial line first. */
+export function setOutputCall(id: number | undefined, next?: string): void {
   for (const flush of flushers) flush();
+  writing = id;
   label = next;
+}
+
+/** The id of the call that owns what is written now, if one executes. */
+export function outputCall(): number | undefined {
+  return writing;
 }
 
 /** Prefixes every line written to `stream` with `[label] ` while a labelled run executes. */

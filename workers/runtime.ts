@@ -9,7 +9,7 @@ import type { ChildEnvelope, HostEnvelope, RunEnvelope, TaskIdentity } from '../
 import type { WireFormat } from '../lib/wire/serializable.js';
 import { ActiveCall, type Injector, type RuntimeChannel } from './call-context.js';
 import { loadTask } from './load.js';
-import { setOutputLabel } from './output.js';
+import { setOutputCall } from './output.js';
 import { outcomeEnvelope, refusedEnvelope, type Outcome } from './outcome.js';
 
 type TaskFunction = (...args: unknown[]) => unknown;
@@ -154,7 +154,7 @@ export class Runtime {
     const task = defined?.identity ?? { module: 'unknown', export: `task #${envelope.task}` };
     const active = new ActiveCall(envelope, task, this.#format, this.#channel);
     this.#active = active;
-    setOutputLabel(envelope.label);
+    setOutputCall(envelope.id, envelope.label);
     let value: unknown;
     let thenable: boolean;
     try {
@@ -208,7 +208,7 @@ export class Runtime {
     active.settling();
     if (this.#active === active) {
       this.#active = undefined;
-      setOutputLabel(undefined);
+      setOutputCall(undefined);
     }
     this.#channel.push(outcomeEnvelope(active.id, active.task, outcome, this.#format));
   }

@@ -9,7 +9,7 @@
 import { Comm } from '../comm/index.js';
 import type { Future } from '../future.js';
 import { Limits } from '../plugins/limits.js';
-import { processUsage } from '../plugins/process-usage.js';
+import { processUsage } from '../pool/process-usage.js';
 import { ProgressDisplay, type ProgressOptions } from '../progress/index.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { ExitState } from '../scheduler/exit.js';

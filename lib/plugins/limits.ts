@@ -2,16 +2,18 @@
  * Limits: per-call wall time, CPU time and memory (amltk's pynisher plugin).
  *
  * Enforced from the host, which a busy or runaway child cannot stop: wall time by a timer from
- * the moment the call starts executing in its child, CPU time and memory by sampling the child's
- * /proc entries. On a breach the plugin emits its event, the call fails with the matching error,
- * and the child is killed and replaced.
+ * the moment the call starts executing in its child, CPU time and memory by sampling the child
+ * through the usage probe its executor hands over at the start (lib/executor.ts): the pool's
+ * reads /proc, the queue's asks the worker machine. On a breach the plugin emits its event, the
+ * call fails with the matching error, and the child is killed and replaced.
  */
 import { CpuTimeLimitError, InvalidOptionError, MemoryLimitError, PluginError, WallTimeLimitError } from '../errors/index.js';
 import { checkNumber, checkOptions, MAX_TIMER_MS, timerDelay } from '../options.js';
 import { eventNames } from '../events/names.js';
 import type { Future } from '../future.js';
 import { callLink, type Plugin, type PluginTask, type PluginTypes } from '../plugin.js';
-import { processUsage, processUsageSupported } from './process-usage.js';
+import type { UsageProbe } from '../executor.js';
+import { processUsageSupported } from '../pool/process-usage.js';
 
 export interface LimitsOptions {
   /** Milliseconds a call may run, from when it starts executing. */
@@ -68,8 +70,8 @@ export class Limits implements Plugin<LimitsTypes> {
     this.#task = task;
     task.addEvents(...EVENTS);
     task.on('submitted', (future: Future) => {
-      callLink(future)?.onStarted((pid) => {
-        this.#watch(task, future, pid);
+      callLink(future)?.onStarted((_pid, usage) => {
+        this.#watch(task, future, usage);
       });
     }, { hidden: true });
     const unwatch = (future: Future) => {
@@ -89,7 +91,7 @@ export class Limits implements Plugin<LimitsTypes> {
     return [`Limits: ${limits.join(', ')}`, `Watching: ${this.#watches.size}`];
   }
 
-  #watch(task: PluginTask<LimitsEvents>, future: Future, pid: number | undefined): void {
+  #watch(task: PluginTask<LimitsEvents>, future: Future, usage: UsageProbe | undefined): void {
     if (future.done()) return;
     const started = performance.now();
     let wallTimer: NodeJS.Timeout | undefined;
@@ -120,11 +122,11 @@ export class Limits implements Plugin<LimitsTypes> {
       };
       wallTimer = setTimeout(check, limit);
     }
-    if (pid === undefined || (this.cpuTime === undefined && this.memory === undefined)) return;
+    if (usage === undefined || (this.cpuTime === undefined && this.memory === undefined)) return;
     // CPU is counted from the call's start: the child may have run calls before.
-    const baseline = processUsage(pid);
+    const baseline = usage();
     const sample = async () => {
-      const [before, now] = await Promise.all([baseline, processUsage(pid)]);
+      const [before, now] = await Promise.all([baseline, usage()]);
       if (!before || !now || future.done()) return;
       const cpu = now.cpuMs - before.cpuMs;
       if (this.cpuTime !== undefined && cpu > this.cpuTime) {

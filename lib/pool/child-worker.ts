@@ -23,6 +23,11 @@ export interface ChildWorkerOptions extends WireFormat {
   readonly env: Readonly<Record<string, string | undefined>> | undefined;
   readonly cwd: string | undefined;
   readonly prefixOutput: boolean;
+  /**
+   * Send what a call writes to the host over the channel (ExecutorCall.output) instead of to the
+   * inherited streams: for a queue worker, whose user is another machine's host.
+   */
+  readonly forwardOutput?: boolean;
   /** The host's stream the children's stdout is (fd 1 or fd 2, inherited). */
   readonly stdout: 'stdout' | 'stderr';
   /** Milliseconds between SIGTERM and SIGKILL. */
@@ -80,6 +85,7 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
       FORKLINE_SERIALIZATION: options.serialization,
       FORKLINE_MAX_PAYLOAD_BYTES: String(options.maxPayloadBytes),
       FORKLINE_PREFIX_OUTPUT: options.prefixOutput ? '1' : '0',
+      FORKLINE_FORWARD_OUTPUT: options.forwardOutput === true ? '1' : '0',
     },
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     cleanup: false,

@@ -5,6 +5,7 @@
  */
 import { ProtocolError, TaskLoadError } from '../errors/index.js';
 import { log } from '../debug.js';
+import { procProbe } from './process-usage.js';
 import type { ErrorClass } from '../wire/error-codec.js';
 import type { PoolJob as Job } from './pool-job.js';
 import type { PoolWorker } from './pool-worker.js';
@@ -36,7 +37,7 @@ export function poolSink(pool: SinkPool): FrameSink {
     loading: (worker, job) => loading(pool, worker, job),
     started: (worker, job) => {
       clearTimeout(worker.loadTimer);
-      if (job.call.notify) job.call.started(worker.handle.pid);
+      if (job.call.notify) job.call.started(worker.handle.pid, procProbe(worker.handle.pid));
     },
     finished: pool.finished,
     exiting: (worker, reason, headUnstarted) => {

@@ -96,6 +96,13 @@ function receive(sink: FrameSink, worker: PoolWorker, envelope: ChildEnvelope, a
       sink.finished(worker, job);
       return false;
     }
+    case 'output': {
+      const job = worker.jobs.get(envelope.id);
+      if (!job) return false;
+      if (job !== worker.head) return `the child sent output for call ${job.id}, which was not running`;
+      job.call.output(envelope.fd, envelope.data);
+      return false;
+    }
     case 'exiting':
       sink.exiting(worker, envelope.reason, afterSettle);
       return false;

@@ -15,6 +15,7 @@ import { connect, type RedisConnection } from './connection.js';
 import { QueueJobLostError, QueueUnavailableError } from './errors.js';
 import { CancelledError } from '../errors/index.js';
 import { Inbox, post } from './inbox.js';
+import { UsageAsks } from './usage.js';
 import { encode, keys, WIRE_VERSION, type CallJobData, type DownEntry, type UpEntry } from './wire.js';
 
 export interface QueueExecutorOptions {
@@ -44,6 +45,7 @@ export class QueueExecutor implements Executor {
   readonly #options: QueueExecutorOptions;
   readonly #id = randomUUID();
   readonly #calls = new Map<number, InFlight>();
+  readonly #usage = new UsageAsks();
   #writer: Redis | undefined;
   #queue: Queue | undefined;
   #inbox: Inbox<UpEntry> | undefined;
@@ -160,6 +162,7 @@ export class QueueExecutor implements Executor {
     }
     // Settled calls kept only to forward a late 'taken' a cancel: nobody waits for them now.
     this.#calls.clear();
+    this.#usage.settled();
     const [inbox, queue, writer] = [this.#inbox, this.#queue, this.#writer];
     this.#inbox = this.#queue = this.#writer = undefined;
     clearTimeout(this.#outage);
@@ -180,9 +183,17 @@ export class QueueExecutor implements Executor {
         else call.dispatched();
         return;
       case 'started':
-        // The pid is a process on the worker's machine: a host-side watcher (Limits samples
-        // /proc) must not take it for one of its own. Limits run on the worker, in its pool.
-        call.started(undefined);
+        // The pid is a process on the worker's machine: a host-side watcher must not take it for
+        // one of its own. Its usage is asked of the worker that runs it (lib/queue/usage.ts).
+        call.started(undefined, this.#usage.probe(call.id, flight.job, (ask) => {
+          if (flight.worker) this.#post(flight.worker, ask);
+        }));
+        return;
+      case 'usage':
+        this.#usage.answered(entry);
+        return;
+      case 'output':
+        call.output(entry.fd, entry.data);
         return;
       case 'comm':
         call.receiveComm(withCall(entry.envelope, call.id));
@@ -203,6 +214,7 @@ export class QueueExecutor implements Executor {
 
   #settled(id: number): void {
     this.#calls.delete(id);
+    this.#usage.settled(id);
     this.#checkIdle();
   }
 

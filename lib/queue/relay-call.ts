@@ -7,6 +7,7 @@ import type { Outcome } from '../future.js';
 import type { SubmitCall } from '../plugin.js';
 import { serializeError } from '../wire/error-codec.js';
 import type { ChildCommEnvelope, ExecutorCall, HostCommEnvelope } from './contract.js';
+import type { UsageProbe } from '../executor.js';
 import { withCall } from './contract.js';
 import { post } from './inbox.js';
 import type { CallJobData, UpEntry, WireOutcome } from './wire.js';
@@ -15,6 +16,8 @@ export class RelayCall implements ExecutorCall {
   done = false;
   readonly finished: Promise<WireOutcome>;
   #finish!: (outcome: WireOutcome) => void;
+  /** The child's usage probe, from the worker's pool, for the host's usage asks (lib/queue/usage.ts). */
+  usage: UsageProbe | undefined;
   /** The last post: the job completes only once everything reached Redis. */
   #posted: Promise<unknown> = Promise.resolve();
 
@@ -51,8 +54,13 @@ export class RelayCall implements ExecutorCall {
     // Reported as 'taken' when the job was received.
   }
 
-  started(pid: number | undefined): void {
+  started(pid: number | undefined, usage: UsageProbe | undefined): void {
+    this.usage = usage;
     this.post({ k: 'started', call: this.data.call, pid });
+  }
+
+  output(fd: 1 | 2, data: string | Uint8Array): void {
+    this.post({ k: 'output', call: this.data.call, fd, data });
   }
 
   receiveComm(envelope: ChildCommEnvelope): void {

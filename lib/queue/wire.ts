@@ -9,6 +9,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { Outcome } from '../future.js';
 import type { InjectSpec, SerializedError, SerializedThrow, TaskIdentity } from '../wire/protocol.js';
 import type { ChildCommEnvelope, HostCommEnvelope } from './contract.js';
+import type { UsageAnswer, UsageAsk } from './usage.js';
 
 /** Bumped when the shapes below change: a worker refuses jobs of another version. */
 export const WIRE_VERSION = 1;
@@ -55,9 +56,13 @@ export type UpEntry =
   | { readonly k: 'taken'; readonly call: number; readonly worker: string; readonly job: string }
   | { readonly k: 'started'; readonly call: number; readonly pid: number | undefined }
   | { readonly k: 'comm'; readonly call: number; readonly envelope: ChildCommEnvelope }
+  /** What the call wrote to its stdout (1) or stderr (2), written by the host to its own. */
+  | { readonly k: 'output'; readonly call: number; readonly fd: 1 | 2; readonly data: string | Uint8Array }
   /** The child's channel refused a host → child envelope: the host's comm slice decides what follows. */
   | { readonly k: 'undeliverable'; readonly call: number; readonly envelope: HostCommEnvelope; readonly error: string }
-  | { readonly k: 'outcome'; readonly call: number; readonly outcome: WireOutcome };
+  | { readonly k: 'outcome'; readonly call: number; readonly outcome: WireOutcome }
+  /** What the call's child has used, asked for by the host's Limits (lib/queue/usage.ts). */
+  | UsageAnswer;
 
 /** Host → worker, in the worker's inbox, addressed by BullMQ job id. */
 export type DownEntry =
@@ -65,7 +70,8 @@ export type DownEntry =
   /** Graceful: the call's AbortSignal, then its child stopped after killGracePeriod. */
   | { readonly k: 'cancel'; readonly job: string; readonly reason: string }
   /** At once: the call's child is stopped (a limit was breached host-side). */
-  | { readonly k: 'terminate'; readonly job: string; readonly reason: string };
+  | { readonly k: 'terminate'; readonly job: string; readonly reason: string }
+  | UsageAsk;
 
 /** Redis keys; `{queue}` is a hash tag, so one queue's keys share a Redis Cluster slot. */
 export const keys = {

@@ -19,6 +19,7 @@ import { withCall } from './contract.js';
 import { connect } from './connection.js';
 import { Inbox } from './inbox.js';
 import { RelayCall } from './relay-call.js';
+import { answerUsage } from './usage.js';
 import { checkWorkerOptions, type QueueWorkerOptions } from './options.js';
 import { decode, encode, keys, WIRE_VERSION, type CallJobData, type CallPayload, type CallReturnValue, type DownEntry, type WireOutcome } from './wire.js';
 
@@ -55,7 +56,8 @@ export class QueueWorker {
       idleTimeout: pool.idleTimeout,
       loadTimeout: pool.loadTimeout,
       serialization: 'advanced',
-      factory: this.#keepRawErrors(childWorkerFactory({ ...pool, serialization: 'advanced' })),
+      // What a call writes goes to the host that submitted it, as it would locally.
+      factory: this.#keepRawErrors(childWorkerFactory({ ...pool, serialization: 'advanced', forwardOutput: true })),
     });
     this.#pool.start();
     this.#writer = connect(settings.connection);
@@ -111,6 +113,9 @@ export class QueueWorker {
         return;
       case 'comm':
         this.#pool.sendComm(relay, withCall(entry.envelope, relay.id));
+        return;
+      case 'usage':
+        void answerUsage(relay.data.call, entry, relay.usage).then((answer) => relay.post(answer));
         return;
       default:
         entry satisfies never;

@@ -8,7 +8,7 @@
  */
 import { CancelledError } from '../errors/index.js';
 import { Future, settleFuture, startFuture, type Outcome } from '../future.js';
-import type { Executor, ExecutorCall, ChildCommEnvelope, HostCommEnvelope } from '../executor.js';
+import type { Executor, ExecutorCall, ChildCommEnvelope, HostCommEnvelope, UsageProbe } from '../executor.js';
 import { NOTHING_INJECTED, type CallLink, type SubmitCall } from '../plugin.js';
 import type { AnyTask } from '../task.js';
 import { assertSendable, type WireFormat } from '../wire/serializable.js';
@@ -35,7 +35,7 @@ export class Call implements ExecutorCall, CallLink {
   /** Made only for tasks with plugins: nothing else talks to a running call. */
   readonly comms: CallComms | undefined;
   readonly #owner: CallOwner;
-  #started: ((pid: number | undefined) => void)[] | undefined;
+  #started: ((pid: number | undefined, usage: UsageProbe | undefined) => void)[] | undefined;
   #signal: AbortSignal | undefined;
   #onAbort: (() => void) | undefined;
 
@@ -86,8 +86,13 @@ export class Call implements ExecutorCall, CallLink {
     startFuture(this.future);
   }
 
-  started(pid: number | undefined): void {
-    for (const listener of this.#started ?? []) listener(pid);
+  started(pid: number | undefined, usage: UsageProbe | undefined): void {
+    for (const listener of this.#started ?? []) listener(pid, usage);
+  }
+
+  output(fd: 1 | 2, data: string | Uint8Array): void {
+    // Where a local child's output goes when it is not inherited: this process's own stream.
+    (fd === 1 ? process.stdout : process.stderr).write(data);
   }
 
   receiveComm(envelope: ChildCommEnvelope): void {
@@ -105,7 +110,7 @@ export class Call implements ExecutorCall, CallLink {
   }
 
   // CallLink: what plugins see.
-  onStarted(listener: (pid: number | undefined) => void): void {
+  onStarted(listener: (pid: number | undefined, usage: UsageProbe | undefined) => void): void {
     (this.#started ??= []).push(listener);
   }
 

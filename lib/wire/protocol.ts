@@ -110,6 +110,20 @@ export interface ExitingEnvelope {
   readonly reason: string;
 }
 
+/**
+ * Child → host: what the running call wrote to its stdout (`fd` 1) or stderr (2), when the host
+ * asked for its children's output over the channel (a queue worker, which relays it to the host
+ * that submitted the call). On the channel, in order with the call's comm and result: none of it
+ * can arrive after the call settled, nor be put down to another call.
+ */
+export interface OutputEnvelope {
+  readonly t: 'output';
+  readonly id: number;
+  readonly fd: 1 | 2;
+  /** As written: a string, or the bytes of a Buffer/Uint8Array write. */
+  readonly data: string | Uint8Array;
+}
+
 /** Child → host: a queued run was dropped after a cancel, without having started. */
 export interface DroppedEnvelope {
   readonly t: 'dropped';
@@ -220,6 +234,7 @@ export type ChildEnvelope =
   | ErrorEnvelope
   | DroppedEnvelope
   | ExitingEnvelope
+  | OutputEnvelope
   | ChildCommEnvelope;
 export type Envelope = HostEnvelope | ChildEnvelope;
 

@@ -27,6 +27,10 @@ export function childEnvelopeProblem(value: unknown): string | undefined {
     case 'error':
       if (!isId(envelope.id)) return field('error', 'id', 'a call id');
       return serializedErrorProblem(envelope.error, 0, true);
+    case 'output':
+      if (!isId(envelope.id)) return field('output', 'id', 'a call id');
+      if (envelope.fd !== 1 && envelope.fd !== 2) return field('output', 'fd', '1 or 2');
+      return typeof envelope.data === 'string' || envelope.data instanceof Uint8Array ? undefined : field('output', 'data', 'a string or bytes');
     case 'exiting':
       return typeof envelope.reason === 'string' ? undefined : field('exiting', 'reason', 'a string');
     case 'comm':

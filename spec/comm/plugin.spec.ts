@@ -1,88 +1,19 @@
 import { inspect } from 'node:util';
-import { Comm, CommMsg, InjectionConflictError, Limiter, Scheduler, type Plugin } from 'forkline';
+import { Comm, InjectionConflictError, Scheduler, type Plugin } from 'forkline';
 import type * as CommTasks from '../fixtures/comm.ts';
 import { expectNoChildren, fixtureModule, schedulerKinds } from '../helpers.js';
+import { commPluginOptionSpecs, commPluginSpecs } from '../shared/comm-plugin.js';
 
 const tasks = fixtureModule<typeof CommTasks>('comm.ts');
 
 afterEach(expectNoChildren);
 
-
 describe.each(schedulerKinds)('Comm plugin on %s', (_kind, make) => {
-  test('a streaming task: open, every message in order, close, then done and result', async () => {
-    const scheduler = make();
-    const task = scheduler.task(tasks.stream, { plugins: [Comm.Plugin()] });
-    const order: string[] = [];
-    const messages: number[] = [];
-    task.on('comm-open', (msg) => void order.push(`open:${String(msg.data)}`));
-    task.on('comm-message', (msg) => void messages.push(msg.data));
-    task.on('comm-close', () => void order.push(`close after ${messages.length}`));
-    task.on('done', () => void order.push(`done after ${messages.length}`));
-    task.on('result', (_future, n) => void order.push(`result ${n}`));
-    scheduler.on('start', () => void task.submit(500));
-
-    await scheduler.run();
-
-    expect(messages).toEqual(Array.from({ length: 500 }, (_, index) => index));
-    expect(order).toEqual(['open:undefined', 'close after 500', 'done after 500', 'result 500']);
-    expect(task.eventCounts).toEqual({ submitted: 1, 'comm-open': 1, 'comm-message': 500, 'comm-close': 1, done: 1, result: 1 });
-  });
-
-  test('messages sent without await before returning are all emitted before the result', async () => {
-    const scheduler = make();
-    const task = scheduler.task(tasks.streamSync, { plugins: [Comm.Plugin()] });
-    let atResult = -1;
-    let count = 0;
-    task.on('comm-message', () => {
-      count++;
-    });
-    task.on('result', () => {
-      atResult = count;
-    });
-    scheduler.on('start', () => void task.submit(2000));
-    await scheduler.run();
-    expect(atResult).toBe(2000);
-  });
-
-  test('each Msg carries kind, data, comm, future and task, and prints as in amltk', async () => {
-    const scheduler = make();
-    const task = scheduler.task(tasks.openWithoutClose, { plugins: [Comm.Plugin()] });
-    const msgs: CommMsg[] = [];
-    task.on('comm-open', (msg) => void msgs.push(msg));
-    task.on('comm-message', (msg) => void msgs.push(msg));
-    task.on('comm-close', (msg) => void msgs.push(msg));
-    let submitted: unknown;
-    scheduler.on('start', () => void (submitted = task.submit()));
-    await scheduler.run();
-
-    expect(msgs.map((msg) => [msg.kind, msg.data])).toEqual([
-      ['open', 'hello'],
-      ['message', 'working'],
-      ['close', undefined],
-    ]);
-    const [open] = msgs;
-    expect(open).toBeInstanceOf(Comm.Msg);
-    expect(open?.future).toBe(submitted);
-    expect(open?.task).toBe(task);
-    expect(open?.comm.id).toBe(`${open?.future.id}:comm`);
-    expect(String(open)).toBe("Comm.Msg(kind=open, data='hello')");
-    expect(String(msgs[2])).toBe('Comm.Msg(kind=close, data=undefined)');
-    expect(inspect(msgs[1])).toBe("Comm.Msg(kind=message, data='working')");
-  });
+  commPluginSpecs(make);
 });
 
 describe('Comm plugin options and errors', () => {
-  test('parameterName injects the comm under another name', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    const task = scheduler.task(tasks.customName, { plugins: [Comm.Plugin({ parameterName: 'channel' })] });
-    const seen: string[] = [];
-    task.on('comm-message', (msg) => void seen.push(msg.data));
-    task.on('result', (_future, id) => void seen.push(id));
-    let id = 0;
-    scheduler.on('start', () => void (id = task.submit().id));
-    await scheduler.run();
-    expect(seen).toEqual(['via channel', `${id}:channel`]);
-  });
+  commPluginOptionSpecs(() => Scheduler.withProcesses(1));
 
   test('two plugins injecting the same name fail the submit with InjectionConflictError', async () => {
     const scheduler = Scheduler.withSequential();
@@ -99,27 +30,6 @@ describe('Comm plugin options and errors', () => {
     expect(error).toBeInstanceOf(InjectionConflictError);
     expect((error as Error).message).toContain(`Comm.Plugin({ parameterName: '...' })`);
     expect(task.eventCounts).toEqual({});
-  });
-
-  test('a veto after the comm plugin leaves no comm behind (amltk leaked it)', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    const comm = Comm.Plugin();
-    const task = scheduler.task(tasks.stream, { plugins: [comm, new Limiter({ maxCalls: 1 })] });
-    scheduler.on('start', () => {
-      task.submit(3);
-      expect(task.submit(3)).toBeUndefined();
-    });
-    await scheduler.run();
-    expect(task.eventCounts).toEqual({
-      submitted: 1,
-      'call-limit-reached': 1,
-      'comm-open': 1,
-      'comm-message': 3,
-      'comm-close': 1,
-      done: 1,
-      result: 1,
-    });
-    expect(comm.openConnections).toBe(0);
   });
 
   test('the task panel shows the signature, the plugin with its open connections, and the ref', async () => {

@@ -1,123 +1,23 @@
 import {
-  CancelledError,
   ExitCode,
   InvalidOptionError,
   Scheduler,
   SchedulerBusyError,
   SchedulerNotRunningError,
-  type AnyTask,
-  type SchedulerEvents,
 } from 'forkline';
 import type * as Math from '../fixtures/math.ts';
 import type * as Failures from '../fixtures/failures.ts';
 import { expectNoChildren, fixtureModule, schedulerKinds } from '../helpers.js';
+import { record, runEventSpecs } from '../shared/run-events.js';
+import { onCancelledSpecs, runEndSpecs } from '../shared/run-end.js';
 
 const math = fixtureModule<typeof Math>('math.ts');
 const failures = fixtureModule<typeof Failures>('failures.ts');
 
-const SCHEDULER_EVENTS: (keyof SchedulerEvents)[] = [
-  'start',
-  'future-submitted',
-  'future-done',
-  'future-result',
-  'future-exception',
-  'future-cancelled',
-  'empty',
-  'timeout',
-  'stop',
-  'finishing',
-  'finished',
-];
-
-/** Records scheduler and task events in one list, in the order they fire. */
-function record(scheduler: Scheduler, ...tasks: AnyTask[]): string[] {
-  const order: string[] = [];
-  for (const event of SCHEDULER_EVENTS) scheduler.on(event, () => void order.push(event));
-  for (const task of tasks) {
-    for (const event of ['submitted', 'done', 'result', 'exception', 'cancelled'] as const) {
-      task.on(event, () => void order.push(`${task.name}:${event}`));
-    }
-  }
-  return order;
-}
-
-
 afterEach(expectNoChildren);
 
 describe.each(schedulerKinds)('a run on %s', (_kind, make) => {
-  test('one successful call emits the reference order, scheduler before task', async () => {
-    const scheduler = make();
-    const add = scheduler.task(math.add);
-    const order = record(scheduler, add);
-    scheduler.on('start', () => void add.submit(2, 3));
-
-    const exit = await scheduler.run();
-
-    expect(exit).toEqual({ code: ExitCode.EXHAUSTED });
-    expect(order).toEqual([
-      'start',
-      'future-submitted',
-      'add:submitted',
-      'future-done',
-      'future-result',
-      'add:done',
-      'add:result',
-      'empty',
-      'finishing',
-      'finished',
-    ]);
-    expect(scheduler.eventCounts).toEqual({
-      start: 1,
-      'future-submitted': 1,
-      'future-done': 1,
-      'future-result': 1,
-      empty: 1,
-      finishing: 1,
-      finished: 1,
-    });
-    expect(add.eventCounts).toEqual({ submitted: 1, done: 1, result: 1 });
-  });
-
-  test('a failing call emits done then exception, and onException "continue" goes on', async () => {
-    const scheduler = make();
-    const fail = scheduler.task(failures.rejectAsync);
-    const order = record(scheduler, fail);
-    scheduler.on('start', () => void fail.submit());
-
-    const exit = await scheduler.run({ onException: 'continue' });
-
-    expect(exit.code).toBe(ExitCode.EXHAUSTED);
-    expect(order).toEqual([
-      'start',
-      'future-submitted',
-      'rejectAsync:submitted',
-      'future-done',
-      'future-exception',
-      'rejectAsync:done',
-      'rejectAsync:exception',
-      'empty',
-      'finishing',
-      'finished',
-    ]);
-  });
-
-  test('an async handler that submits later keeps the run alive', async () => {
-    const scheduler = make();
-    const add = scheduler.task(math.add);
-    const results: number[] = [];
-    scheduler.on('start', () => void add.submit(0, 1));
-    add.on('result', async (_future, sum) => {
-      results.push(sum);
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      if (sum < 3) add.submit(sum, 1);
-    });
-
-    const exit = await scheduler.run();
-
-    expect(exit.code).toBe(ExitCode.EXHAUSTED);
-    expect(results).toEqual([1, 2, 3]);
-    expect(scheduler.eventCounts.empty).toBe(1);
-  });
+  runEventSpecs(make);
 });
 
 describe('ending a run', () => {
@@ -128,63 +28,7 @@ describe('ending a run', () => {
     expect(order).toEqual(['start', 'empty', 'finishing', 'finished']);
   });
 
-  test('stop() ends with STOPPED, carries its message and error, is idempotent, and running() turns false at once', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    const sleep = scheduler.task(math.sleep);
-    const order = record(scheduler);
-    const seen: unknown[] = [];
-    const reason = new Error('enough');
-    scheduler.on('stop', (message, error) => void seen.push(message, error));
-    scheduler.on('start', () => {
-      sleep.submit(20);
-      scheduler.stop('user asked', reason);
-      seen.push(scheduler.running());
-      scheduler.stop('again');
-    });
-
-    const exit = await scheduler.run();
-
-    expect(exit).toEqual({ code: ExitCode.STOPPED, message: 'user asked', error: reason });
-    expect(seen).toEqual([false, 'user asked', reason]);
-    expect(order.filter((event) => ['stop', 'finishing', 'finished'].includes(event))).toEqual(['stop', 'finishing', 'finished']);
-    // The call had not started (the child was not ready): a stop cancels it, even with wait: true.
-    expect(sleep.eventCounts).toEqual({ submitted: 1, cancelled: 1 });
-  });
-
-  test('timeout ends with TIMEOUT; wait: false cancels the running call and emits cancelled before run() resolves', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    const spin = scheduler.task(math.spin);
-    const order = record(scheduler, spin);
-    const errors: unknown[] = [];
-    spin.on('cancelled', (_future, error) => void errors.push(error));
-    scheduler.on('start', () => {
-      spin.submit(10_000);
-      spin.submit(10_000);
-    });
-
-    const started = Date.now();
-    const exit = await scheduler.run({ timeout: 200, wait: false });
-
-    expect(exit).toEqual({ code: ExitCode.TIMEOUT });
-    expect(Date.now() - started).toBeLessThan(9000);
-    expect(order).toEqual([
-      'start',
-      'future-submitted',
-      'spin:submitted',
-      'future-submitted',
-      'spin:submitted',
-      'timeout',
-      'finishing',
-      'future-cancelled',
-      'spin:cancelled',
-      'future-cancelled',
-      'spin:cancelled',
-      'finished',
-    ]);
-    expect(spin.eventCounts).toEqual({ submitted: 2, cancelled: 2 });
-    expect(errors).toHaveLength(2);
-    for (const error of errors) expect(error).toBeInstanceOf(CancelledError);
-  });
+  runEndSpecs(() => Scheduler.withProcesses(1));
 
   test('timeout with wait: true lets the running call finish and emits its result', async () => {
     const scheduler = Scheduler.withProcesses(1);
@@ -211,24 +55,6 @@ describe('ending a run', () => {
       'sleep:result',
       'finished',
     ]);
-  });
-
-  test('endOnEmpty: false emits empty each time the queue drains and runs until stopped', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    const add = scheduler.task(math.add);
-    let drains = 0;
-    scheduler.on('start', () => void add.submit(1, 1));
-    scheduler.on('empty', () => {
-      drains++;
-      if (drains < 3) add.submit(drains, 1);
-      else scheduler.stop('drained three times');
-    });
-
-    const exit = await scheduler.run({ endOnEmpty: false });
-
-    expect(exit).toEqual({ code: ExitCode.STOPPED, message: 'drained three times' });
-    expect(scheduler.eventCounts.empty).toBe(3);
-    expect(add.eventCounts).toEqual({ submitted: 3, done: 3, result: 3 });
   });
 
   test('the exit reason follows the priority stopped > exhausted > timeout', async () => {
@@ -298,32 +124,7 @@ describe('onException', () => {
 });
 
 describe('onCancelled', () => {
-  const cancelFirst = (scheduler: Scheduler) => {
-    const sleep = scheduler.task(math.sleep);
-    scheduler.on('start', () => {
-      sleep.submit(50);
-      sleep.submit(50).cancel('not needed');
-    });
-    return sleep;
-  };
-
-  test('"raise" (the default) rejects run() with a CancelledError', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    cancelFirst(scheduler);
-    const error = await scheduler.run().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(CancelledError);
-    expect((error as CancelledError).code).toBe('ERR_CANCELLED');
-    expect((error as CancelledError).message).toContain('not needed');
-  });
-
-  test('"end" ends with CANCELLED; "continue" goes on', async () => {
-    const scheduler = Scheduler.withProcesses(1);
-    const sleep = cancelFirst(scheduler);
-    expect((await scheduler.run({ onCancelled: 'end' })).code).toBe(ExitCode.CANCELLED);
-    expect((await scheduler.run({ onCancelled: 'continue' })).code).toBe(ExitCode.EXHAUSTED);
-    // The end of the first run cancelled its other call, which had not started: stop means stop.
-    expect(sleep.eventCounts).toEqual({ submitted: 4, cancelled: 3, done: 1, result: 1 });
-  });
+  onCancelledSpecs(() => Scheduler.withProcesses(1));
 });
 
 describe('scheduler state', () => {

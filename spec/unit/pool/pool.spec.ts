@@ -67,6 +67,7 @@ class FakeCall implements ExecutorCall {
     this.dispatches++;
   }
   started(): void {}
+  output(): void {}
   receiveComm(): void {}
   undeliverable(): void {}
   settle(outcome: Outcome<unknown>): void {
@@ -110,9 +111,20 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs one call to the end on `worker`, so the worker's calls count as short (it gets calls ahead). */
+/**
+ * One call that takes no time at all, so the worker counts as having short calls. The clock
+ * stands still meanwhile: on a loaded machine even a synchronous call can be preempted past
+ * SHORT_CALL_MS (2 ms), and the pool would then rightly not send calls ahead.
+ */
 async function warm(into: Pool, worker: FakeWorker): Promise<void> {
-  const call = submit(into);
-  worker.result(call.id);
+  const now = performance.now();
+  Object.defineProperty(performance, 'now', { value: () => now, configurable: true });
+  try {
+    const call = submit(into);
+    worker.result(call.id);
+  } finally {
+    delete (performance as { now?: unknown }).now;
+  }
   await turn();
 }
 

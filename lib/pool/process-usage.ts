@@ -1,18 +1,15 @@
 /**
- * CPU time and resident memory of a process, read from Linux's /proc without spawning anything.
+ * CPU time and resident memory of a process, read from Linux's /proc without spawning anything:
+ * the pool's usage probe (lib/executor.ts `UsageProbe`), and the CLI's CPU figures.
  */
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import type { ProcessUsage, UsageProbe } from '../executor.js';
+
+export type { ProcessUsage };
 
 /** Clock ticks per second of /proc/<pid>/stat times: 100 on every Linux Node supports. */
 const TICKS_PER_SECOND = 100;
-
-export interface ProcessUsage {
-  /** User + system CPU time, ms. */
-  readonly cpuMs: number;
-  /** Resident set size, bytes. */
-  readonly rssBytes: number;
-}
 
 export const processUsageSupported = process.platform === 'linux' && existsSync('/proc/self/stat');
 
@@ -28,4 +25,9 @@ export async function processUsage(pid: number): Promise<ProcessUsage | undefine
   } catch {
     return undefined;
   }
+}
+
+/** The probe of a child of this machine; undefined where /proc cannot be read. */
+export function procProbe(pid: number | undefined): UsageProbe | undefined {
+  return pid === undefined || !processUsageSupported ? undefined : () => processUsage(pid);
 }
