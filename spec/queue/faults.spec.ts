@@ -150,7 +150,8 @@ test('Redis restarting empty under running, queued and comm-using calls: each se
     const asking = s.task(hold.reportThenAsk, { plugins: [Comm.Plugin()] });
     const asked = new Promise<void>((resolve) => asking.on('comm-request', () => resolve()));
     const sleep = s.task(math.sleep);
-    const futures: Future[] = [asking.submit(join(tempDir(), 'ended')), sleep.submit(1500), sleep.submit(100), sleep.submit(100)];
+    const marker = join(tempDir(), 'ended');
+    const futures: Future[] = [asking.submit(marker), sleep.submit(1500), sleep.submit(100), sleep.submit(100)];
     await asked;
     await eventually(() => futures.filter((future) => future.state === 'running').length === 2, 'a call running on each worker');
     await redis.restart();
@@ -158,6 +159,8 @@ test('Redis restarting empty under running, queued and comm-using calls: each se
     for (const result of results) if ('error' in result) expect(result.error).toMatchObject({ name: 'QueueJobLostError', code: 'ERR_QUEUE_JOB_LOST' });
     // The comm call waited for an answer Redis lost with its job: it cannot have finished.
     expect(results[0]).toMatchObject({ error: { name: 'QueueJobLostError' } });
+    // Its worker was told to stop it (the host knew which worker held it): the request ended in the child.
+    await eventually(() => existsSync(marker), "the lost call's comm.request to end in its child");
     // Both workers take calls again on the new Redis.
     expect(await Promise.all([sleep.call(50), sleep.call(50), sleep.call(50)])).toEqual([50, 50, 50]);
   } finally {
