@@ -12,7 +12,7 @@ import { knownErrors } from '../scheduler/known-errors.js';
 import { connect, isConnection, type RedisConnection } from './connection.js';
 import { InvalidOptionError } from '../errors/index.js';
 import { hostName } from './options.js';
-import { decode, WIRE_VERSION, type CallJobData, type CallReturnValue, type WireOutcome } from './wire.js';
+import { decode, WIRE_VERSION, type CallJobData, type CallPayload, type CallReturnValue, type WireOutcome } from './wire.js';
 
 export interface QueueOutcomesOptions {
   readonly connection: RedisConnection;
@@ -28,9 +28,9 @@ export interface QueueOutcomesOptions {
 export type QueueOutcome = {
   /** The BullMQ job id. */
   readonly job: string;
-  /** The call's label (`submit` option), if it had one: the key to match calls by across restarts. */
-  readonly label: string | undefined;
   readonly task: TaskIdentity;
+  /** The call's arguments, as submitted: what a resuming batch matches its work items by. */
+  readonly args: readonly unknown[];
   /** When the job was added (ms since the epoch). */
   readonly submittedAt: number;
 } & (
@@ -43,13 +43,14 @@ export type QueueOutcome = {
 const OPTIONS = ['connection', 'queue', 'host', 'prefix', 'errorClasses'] as const;
 
 /**
- * The calls that a host named `host` submitted to `queue`, oldest first, with their outcomes:
+ * The calls that a host named `host` submitted to `queue`, in the order submitted, with their outcomes:
  * finished ones with their value or rebuilt error, the rest `pending`.
  *
  * @example
  * ```ts
  * const done = await queueOutcomes({ connection, queue: 'experiments', host: 'nightly' });
- * const finished = new Set(done.filter((o) => o.state !== 'pending').map((o) => o.label));
+ * const finished = new Set(done.filter((o) => o.state === 'fulfilled').map((o) => o.args[0]));
+ * for (const config of configs) if (!finished.has(config.name)) train.submit(config.name);
  * ```
  */
 export async function queueOutcomes(options: QueueOutcomesOptions): Promise<QueueOutcome[]> {
@@ -64,8 +65,8 @@ export async function queueOutcomes(options: QueueOutcomesOptions): Promise<Queu
     const jobs = await queue.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed', 'prioritized']);
     return jobs
       .filter((job): job is Job<CallJobData> & { id: string } => (job.data as Partial<CallJobData> | undefined)?.host === host && job.id !== undefined)
-      .sort((a, b) => a.timestamp - b.timestamp)
-      .map((job) => ({ job: job.id, label: job.data.label, task: job.data.task, submittedAt: job.timestamp, ...outcomeOf(job, classes) }));
+      .sort((a, b) => a.timestamp - b.timestamp || a.data.call - b.data.call)
+      .map((job) => ({ job: job.id, task: job.data.task, args: (decode(job.data.payload) as CallPayload).args, submittedAt: job.timestamp, ...outcomeOf(job, classes) }));
   } finally {
     await queue.close();
     connection.disconnect();

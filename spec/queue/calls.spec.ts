@@ -3,18 +3,24 @@
  * scheduler is `withQueue()`: results, errors with class/code/cause, events in the local order,
  * cancellation down to the call's AbortSignal, and Comm both ways.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { Comm, type Future } from 'forkline';
-import { withQueue } from 'forkline/queue';
-import { fixtureModule } from '../helpers.js';
+import { queueOutcomes, withQueue, type QueueOutcome } from 'forkline/queue';
+import { fixture, fixtureModule } from '../helpers.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { startWorker, type WorkerProcess } from '../helpers/queue-workers.js';
 import type * as Math from '../fixtures/math.js';
 import type * as Failures from '../fixtures/failures.js';
 import type * as CommTasks from '../fixtures/comm.js';
+import type * as Hold from '../fixtures/report-then-hold.js';
 
 const math = fixtureModule<typeof Math>('math.ts');
 const failures = fixtureModule<typeof Failures>('failures.ts');
 const comm = fixtureModule<typeof CommTasks>('comm.ts');
+const hold = fixtureModule<typeof Hold>('report-then-hold.ts');
 
 let redis: TestRedis;
 let workers: WorkerProcess[];
@@ -105,5 +111,49 @@ test('Comm: messages in order, and requests answered by the host', async () => {
     expect(await ask.call('why')).toBe('answer to why');
   } finally {
     await s.close();
+  }
+});
+
+test("comm ids are the host's in the remote child: comm.id there is msg.comm.id here", async () => {
+  const s = scheduler().start();
+  try {
+    const task = s.task(hold.reportThenHold, { plugins: [Comm.Plugin()] });
+    const ids: [string, string][] = [];
+    task.on('comm-message', (msg) => ids.push([msg.data.comm, msg.comm.id]));
+    await Promise.all([task.call(0), task.call(0)]);
+    expect(ids).toHaveLength(2);
+    for (const [child, host] of ids) expect(child).toBe(host);
+    expect(ids[0]![1]).not.toBe(ids[1]![1]);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a host that exits mid-batch loses nothing: a later host reads every outcome by its host name (queueOutcomes), and its dead inbox expires', async () => {
+  const host = 'batch-restart';
+  const script = fileURLToPath(fixture('hosts/queue-batch.mjs'));
+  const { stdout } = await promisify(execFile)(process.execPath, [script, redis.url, queue, host, '6'], { env: { ...process.env, NODE_OPTIONS: '' } });
+  // It exited with calls still queued or running on the workers.
+  expect(stdout).toMatch(/^submitted 6, [1-5] done$/m);
+  let outcomes: QueueOutcome[] = [];
+  const end = Date.now() + 15_000;
+  // Polled: the first host is gone, so nothing tells this one when its calls end.
+  while ((outcomes = await queueOutcomes({ connection: redis.url, queue, host })).some((outcome) => outcome.state === 'pending')) {
+    if (Date.now() > end) throw new Error(`calls still pending: ${JSON.stringify(outcomes)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(outcomes.map((outcome) => [outcome.args, outcome.state, 'value' in outcome ? outcome.value : undefined])).toEqual(
+    Array.from({ length: 6 }, (_, i) => [[200 + i], 'fulfilled', 200 + i]),
+  );
+  expect(outcomes.every((outcome) => outcome.task.export === 'sleep')).toBe(true);
+  expect(await queueOutcomes({ connection: redis.url, queue, host: 'another-host' })).toEqual([]);
+  // The workers reported to the dead host's inbox after it exited: that stream expires.
+  const client = new Redis({ path: redis.socket });
+  try {
+    const inboxes = await client.keys(`forkline:{${queue}}:host:*`);
+    expect(inboxes.length).toBeGreaterThanOrEqual(1);
+    for (const key of inboxes) expect(await client.pttl(key)).toBeGreaterThan(0);
+  } finally {
+    client.disconnect();
   }
 });

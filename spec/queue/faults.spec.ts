@@ -106,7 +106,7 @@ test('a worker killed mid-call with crashRetries 1: the call runs again on the o
 test("a terminate (a wall-time limit) kills the call's child on the worker at once; comm ids are the host's", async () => {
   const s = scheduler();
   try {
-    const task = s.task(hold.reportThenSpin, { plugins: [Comm.Plugin(), new Limits({ wallTime: 2000 })] });
+    const task = s.task(hold.reportThenSpin, { plugins: [Comm.Plugin(), new Limits({ wallTime: 1000 })] });
     let where: Hold.Where | undefined;
     let hostCommId: string | undefined;
     task.on('comm-message', (msg) => {
@@ -150,7 +150,8 @@ test('Redis restarting empty under running, queued and comm-using calls: each se
     const asking = s.task(hold.reportThenAsk, { plugins: [Comm.Plugin()] });
     const asked = new Promise<void>((resolve) => asking.on('comm-request', () => resolve()));
     const sleep = s.task(math.sleep);
-    const futures: Future[] = [asking.submit(join(tempDir(), 'ended')), sleep.submit(1500), sleep.submit(100), sleep.submit(100)];
+    const marker = join(tempDir(), 'ended');
+    const futures: Future[] = [asking.submit(marker), sleep.submit(1500), sleep.submit(100), sleep.submit(100)];
     await asked;
     await eventually(() => futures.filter((future) => future.state === 'running').length === 2, 'a call running on each worker');
     await redis.restart();
@@ -158,8 +159,10 @@ test('Redis restarting empty under running, queued and comm-using calls: each se
     for (const result of results) if ('error' in result) expect(result.error).toMatchObject({ name: 'QueueJobLostError', code: 'ERR_QUEUE_JOB_LOST' });
     // The comm call waited for an answer Redis lost with its job: it cannot have finished.
     expect(results[0]).toMatchObject({ error: { name: 'QueueJobLostError' } });
+    // Its worker was told to stop it (the host knew which worker held it): the request ended in the child.
+    await eventually(() => existsSync(marker), "the lost call's comm.request to end in its child");
     // Both workers take calls again on the new Redis.
-    expect(await Promise.all([sleep.call(300), sleep.call(300), sleep.call(300)])).toEqual([300, 300, 300]);
+    expect(await Promise.all([sleep.call(50), sleep.call(50), sleep.call(50)])).toEqual([50, 50, 50]);
   } finally {
     await s.close();
   }
@@ -170,7 +173,7 @@ test('Redis gone for good: the calls in flight fail within outageTimeout with Qu
   const s = scheduler({ outageTimeout });
   try {
     const sleep = s.task(math.sleep);
-    const futures = [sleep.submit(1000), sleep.submit(1000), sleep.submit(1000)];
+    const futures = [sleep.submit(2000), sleep.submit(2000), sleep.submit(2000)];
     await eventually(() => futures.filter((future) => future.state === 'running').length === 2, 'a call running on each worker');
     await redis.stop();
     const stopped = Date.now();
