@@ -8,7 +8,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Starts redis-server and resolves once it answers PING: `{ socket, stop() }`. */
+/** Starts redis-server and resolves once it answers PING: `{ socket, url, pid, stop() }`. */
 export async function startRedis() {
   const dir = mkdtempSync(join(tmpdir(), 'forkline-bench-redis-'));
   const socket = join(dir, 'r.sock');
@@ -27,6 +27,7 @@ export async function startRedis() {
   return {
     socket,
     url: `unix://${socket}`,
+    pid: server.pid,
     async stop() {
       const exited = new Promise((resolve) => server.once('exit', resolve));
       process.kill(server.pid, 'SIGKILL');

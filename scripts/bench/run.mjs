@@ -2,8 +2,11 @@
  * `npm run bench [-- --quick] [GROUP...]`: runs forkline and its baselines side by side, case
  * group by case group, prints the table and writes bench/results.json.
  *
- * Groups: throughput, comm, roundtrip, scaling, startup, cli, rss, scale (BullMQ over a Redis it starts). `--quick` runs all of them in under
- * a minute on a 2-core machine; `--out FILE` writes the results elsewhere.
+ * Groups: throughput, comm, roundtrip, scaling, startup, cli, rss, scale (forkline/queue against
+ * raw BullMQ and raw Redis streams, over a redis-server it starts: scripts/bench/queue-scale.mjs).
+ * `--quick` runs all of them in about a minute and a half on a 2-core machine (scale ~45 s of
+ * it: a killed worker's call takes seconds to recover by design); `--out FILE` writes the
+ * results elsewhere.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -7,7 +7,8 @@ import { runEventSpecs } from '../shared/run-events.js';
 import { onCancelledSpecs, runEndSpecs } from '../shared/run-end.js';
 import { futureSpecs, pluginSpecs } from '../shared/futures.js';
 
-const harness = queueHarness('events');
+// A short grace: the calls a timeout cancels spin, and the next test would wait out their default 2 s.
+const harness = queueHarness('events', ['--kill-grace-period', '300']);
 afterEach(() => expectWorkersOnly(harness));
 
 describe('a run on the queue', () => {
