@@ -1,7 +1,13 @@
 /**
  * The host side of the queue executor: each call becomes a BullMQ job; a worker machine takes it
  * and reports to this host's inbox stream (taken, started, comm, outcome: in order, per call);
- * host → child comm and cancels go to the inbox of the worker that took the call.
+ * host → child comm, cancels and terminates go to the inbox of the worker that took the call.
+ *
+ * Faults, host-side: a worker that dies is BullMQ's to notice (its lock lapses; another worker
+ * fails or reruns the call, lib/queue/worker.ts). Redis restarting empty: on the reconnect every
+ * call whose job is gone fails with QueueJobLostError, running ones too (their worker is told to
+ * stop them: without the job nothing would notice that worker die, nor keep the outcome). Redis
+ * unreachable past `outageTimeout`: every call in flight fails with QueueUnavailableError.
  */
 import { randomUUID } from 'node:crypto';
 import { relative, sep } from 'node:path';
