@@ -4,5 +4,5 @@ import { queueOutcomes } from 'forkline/queue';
 const outcomes = await queueOutcomes({ connection: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', queue: 'experiments', host: 'nightly' });
 for (const outcome of outcomes) {
   const what = outcome.state === 'fulfilled' ? String(outcome.value) : outcome.state === 'pending' ? '' : String(outcome.error);
-  console.log(`${outcome.task.export}: ${outcome.state} ${what}`);
+  console.log(`${outcome.task.export}(${outcome.args.join(', ')}): ${outcome.state} ${what}`);
 }

@@ -85,8 +85,8 @@ test('host.ts prints what the guide shows: results, the task\'s own error, Comm 
 test("outcomes.ts reads back what host.ts's calls returned, after host.ts has exited", async () => {
   const { stdout, stderr } = await host('outcomes.ts', { REDIS_URL: redis.url });
   expect(stderr).toBe('');
-  // Oldest first; the two fib calls added in the same millisecond may come in either order.
-  expect(stdout.trimEnd().split('\n').sort()).toEqual(['fib: fulfilled 75025', 'fib: fulfilled 832040', 'fib: rejected RangeError: fib() takes an integer >= 0, got -1', 'train: fulfilled 3']);
+  // In the order host.ts submitted them, with their arguments.
+  expect(stdout).toBe('fib(25): fulfilled 75025\nfib(30): fulfilled 832040\nfib(-1): rejected RangeError: fib() takes an integer >= 0, got -1\ntrain(10): fulfilled 3\n');
 });
 
 test('retries.ts runs with crashRetries: 2', async () => {
