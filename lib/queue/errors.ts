@@ -33,3 +33,21 @@ export class QueueUnavailableError extends ForklineError {
   }
 }
 QueueUnavailableError.prototype.name = 'QueueUnavailableError';
+
+/**
+ * A BullMQ job on a forkline worker's queue that is no forkline call (its data has the wrong
+ * shape, its payload does not decode, its module escapes the worker's module root): the job fails.
+ */
+export class QueueJobInvalidError extends ForklineError {
+  override readonly code = 'ERR_QUEUE_JOB_INVALID';
+  constructor(
+    readonly jobId: string,
+    readonly problem: string,
+  ) {
+    super(
+      `forkline worker refused BullMQ job ${jobId}: ${problem}. ` +
+        "Only withQueue() hosts of the same forkline version may add jobs to a forkline worker's queue; give other producers a queue of their own.",
+    );
+  }
+}
+QueueJobInvalidError.prototype.name = 'QueueJobInvalidError';

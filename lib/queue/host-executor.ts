@@ -22,6 +22,7 @@ import { QueueJobLostError, QueueUnavailableError } from './errors.js';
 import { CancelledError } from '../errors/index.js';
 import { Inbox, post } from './inbox.js';
 import { UsageAsks } from './usage.js';
+import { upEntryProblem } from './validate.js';
 import { encode, keys, WIRE_VERSION, type CallJobData, type DownEntry, type UpEntry } from './wire.js';
 
 export interface QueueExecutorOptions {
@@ -54,7 +55,7 @@ export class QueueExecutor implements Executor {
   readonly #usage = new UsageAsks();
   #writer: Redis | undefined;
   #queue: Queue | undefined;
-  #inbox: Inbox<UpEntry> | undefined;
+  #inbox: Inbox | undefined;
   #idle: (() => void) | undefined;
   /** Running while the writer is disconnected: at `outageTimeout` the calls in flight fail. */
   #outage: NodeJS.Timeout | undefined;
@@ -86,7 +87,12 @@ export class QueueExecutor implements Executor {
     this.#queue.on('error', () => undefined);
     const reader = connect(this.#options.connection);
     reader.on('error', () => undefined);
-    this.#inbox = new Inbox(keys.host(this.#options.queue, this.#id), reader, writer, (entry) => this.#receive(entry));
+    // Checked before it is read: anybody who can write to Redis can add to this inbox.
+    this.#inbox = new Inbox(keys.host(this.#options.queue, this.#id), reader, writer, (entry) => {
+      const problem = upEntryProblem(entry);
+      if (problem === undefined) this.#receive(entry as UpEntry);
+      return problem;
+    });
   }
 
   hold(): void {

@@ -6,6 +6,10 @@
  * While its process lives the stream's expiry is refreshed (INBOX_TTL_MS, every third of it), so
  * the inbox of a process that died (SIGKILL, a machine lost) leaves Redis within that time instead
  * of collecting entries forever; a process that closes deletes it at once.
+ *
+ * Anybody who can write to Redis can XADD to an inbox, so an entry is untrusted: one that does not
+ * decode, or that its owner's check refuses (lib/queue/validate.ts), is dropped (and trimmed like
+ * the rest) with one warning per inbox, not one per entry: a flood must not flood the log too.
  */
 import type { Redis } from 'ioredis';
 import { decode, encode } from './wire.js';
@@ -15,9 +19,16 @@ export const INBOX_TTL_MS = 60_000;
 /** How long handled entries may stay in an inbox before they are trimmed. */
 const TRIM_EVERY_MS = 250;
 
-export class Inbox<E> {
+/**
+ * Handles one decoded entry, not yet checked: returns what is wrong with it, if it is refused
+ * (the entry is then dropped), or undefined.
+ */
+export type InboxHandler = (entry: unknown) => string | undefined;
+
+export class Inbox {
   #last = '0';
   #closed = false;
+  #warned = false;
   /** Resolves when close() is called: the loop must not depend on ioredis rejecting the pending XREAD. */
   readonly #closing: Promise<null>;
   #close!: () => void;
@@ -29,7 +40,7 @@ export class Inbox<E> {
     readonly key: string,
     private readonly reader: Redis,
     private readonly writer: Redis,
-    handle: (entry: E) => void,
+    handle: InboxHandler,
     ttl = INBOX_TTL_MS,
   ) {
     this.#closing = new Promise((resolve) => (this.#close = () => resolve(null)));
@@ -38,7 +49,7 @@ export class Inbox<E> {
     this.#refresh.unref();
   }
 
-  async #loop(handle: (entry: E) => void): Promise<void> {
+  async #loop(handle: InboxHandler): Promise<void> {
     // Every post sets the stream's expiry (below), and the timer refreshes it while we live.
     while (!this.#closed) {
       let reply: [string, [string, string[]][]][] | null;
@@ -57,11 +68,32 @@ export class Inbox<E> {
       for (const [, entries] of reply ?? []) {
         for (const [id, fields] of entries) {
           this.#last = id;
-          if (fields[0] === 'e' && typeof fields[1] === 'string') handle(decode(fields[1]) as E);
+          const problem = fields[0] === 'e' && typeof fields[1] === 'string' ? this.#handle(handle, fields[1]) : 'an entry has no `e` field';
+          if (problem) this.#refused(problem);
         }
       }
       this.#trimSoon();
     }
+  }
+
+  #handle(handle: InboxHandler, text: string): string | undefined {
+    let entry: unknown;
+    try {
+      entry = decode(text);
+    } catch (error) {
+      return `an entry is not base64 of a v8-serialized value (${error instanceof Error ? error.message : String(error)})`;
+    }
+    return handle(entry);
+  }
+
+  #refused(problem: string): void {
+    if (this.#warned) return;
+    this.#warned = true;
+    process.emitWarning(
+      `forkline: the inbox ${this.key} dropped an entry: ${problem}. Later bad entries in it are dropped without a warning. ` +
+        'Only forkline hosts and workers of the same version may write to forkline:{queue}:* keys: check what else writes to this Redis.',
+      'ForklineWarning',
+    );
   }
 
   /**

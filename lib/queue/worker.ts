@@ -5,8 +5,6 @@
  * the host that submitted it, and the host's comm answers and cancels back to the call.
  */
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { knownErrors } from '../scheduler/known-errors.js';
@@ -20,15 +18,16 @@ import { connect } from './connection.js';
 import { Inbox } from './inbox.js';
 import { RelayCall } from './relay-call.js';
 import { answerUsage } from './usage.js';
+import { downEntryProblem, readCallJob } from './validate.js';
 import { checkWorkerOptions, type QueueWorkerOptions } from './options.js';
-import { decode, encode, keys, WIRE_VERSION, type CallJobData, type CallPayload, type CallReturnValue, type DownEntry, type WireOutcome } from './wire.js';
+import { encode, keys, WIRE_VERSION, type CallJobData, type CallPayload, type CallReturnValue, type DownEntry, type WireOutcome } from './wire.js';
 
 /** A running worker: `close()` finishes the calls it holds and stops its children. */
 export class QueueWorker {
   readonly #worker: Worker;
   readonly #pool: Pool;
   readonly #writer: Redis;
-  readonly #inbox: Inbox<DownEntry>;
+  readonly #inbox: Inbox;
   readonly #running = new Map<string, RelayCall>();
   readonly #rawErrors = new Map<number, unknown>();
   readonly #root: string;
@@ -79,11 +78,9 @@ export class QueueWorker {
   }
 
   async #process(job: BullJob, signal: AbortSignal | undefined): Promise<CallReturnValue> {
-    const data = job.data as CallJobData;
     const id = job.id ?? '';
-    if ((data.v as unknown) !== WIRE_VERSION) throw new Error(`forkline worker: job ${id} has wire version ${String(data.v)}, this worker speaks ${WIRE_VERSION}: run the same forkline version on host and workers`);
-    const module = data.relative ? pathToFileURL(resolve(this.#root, data.task.module)).href : data.task.module;
-    const { args, inject } = decode(data.payload) as CallPayload;
+    // Anybody who can write to Redis can add a job: its data is checked before it is used.
+    const { data, module, payload: { args, inject } } = readCallJob(id, job.data, this.#root);
     const relay = new RelayCall(++this.#nextId, { task: { module, export: data.task.export }, args, inject: hostCommIds(inject, data.call) }, data, this.#writer, this.#rawErrors);
     if (job.stalledCounter > data.crashRetries) {
       // A worker died holding this call, more often than the host allows: it fails, not runs.
@@ -101,7 +98,14 @@ export class QueueWorker {
     }
   }
 
-  #receive(entry: DownEntry): void {
+  /** One entry of this worker's inbox, checked first (anybody who can write to Redis can add one): what is wrong with it, or undefined. */
+  #receive(value: unknown): string | undefined {
+    const problem = downEntryProblem(value);
+    if (problem === undefined) this.#deliver(value as DownEntry);
+    return problem;
+  }
+
+  #deliver(entry: DownEntry): void {
     const relay = this.#running.get(entry.job);
     if (!relay) return;
     switch (entry.k) {

@@ -24,9 +24,10 @@ test('a live inbox handles entries in order, trims them, keeps refreshing its ex
   const got: unknown[] = [];
   let handled!: () => void;
   const two = new Promise<void>((resolve) => (handled = resolve));
-  const inbox = new Inbox<number>('forkline:{t}:host:live', new Redis({ path: redis.socket }), client, (entry) => {
+  const inbox = new Inbox('forkline:{t}:host:live', new Redis({ path: redis.socket }), client, (entry) => {
     got.push(entry);
     if (got.length === 2) handled();
+    return undefined;
   }, ttl);
   await post(client, inbox.key, 1);
   await post(client, inbox.key, 2);
