@@ -50,3 +50,29 @@ test("a post to an inbox nobody reads (its process died) sets its expiry: it doe
   expect(left).toBeGreaterThan(0);
   expect(left).toBeLessThanOrEqual(INBOX_TTL_MS);
 });
+
+test('entries that do not decode or that the owner refuses are dropped with one warning for the inbox; the reader reads on', async () => {
+  const warnings = (globalThis as { __processWarnings?: string[] }).__processWarnings ?? [];
+  const got: unknown[] = [];
+  let done!: () => void;
+  const last = new Promise<void>((resolve) => (done = resolve));
+  const inbox = new Inbox('forkline:{t}:host:bad', new Redis({ path: redis.socket }), client, (entry) => {
+    if (typeof entry !== 'number') return `an entry is ${entry === null ? 'null' : typeof entry}, not a number`;
+    got.push(entry);
+    if (entry === 2) done();
+    return undefined;
+  });
+  await post(client, inbox.key, 1);
+  await client.xadd(inbox.key, '*', 'e', 'garbage!!');
+  await post(client, inbox.key, null);
+  await client.xadd(inbox.key, '*', 'x', 'y');
+  await post(client, inbox.key, 2);
+  await last;
+  expect(got).toEqual([1, 2]);
+  await inbox.close();
+  await new Promise((resolve) => setImmediate(resolve));
+  const mine = warnings.filter((warning) => warning.includes(inbox.key));
+  expect(mine).toHaveLength(1);
+  expect(mine[0]).toMatch(/^ForklineWarning: forkline: the inbox forkline:\{t\}:host:bad dropped an entry: an entry is not base64 of a v8-serialized value .*Later bad entries in it are dropped without a warning/);
+  warnings.splice(0, warnings.length, ...warnings.filter((warning) => !mine.includes(warning)));
+});
