@@ -5,11 +5,12 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { serialize } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { Comm, type Future } from 'forkline';
 import { queueOutcomes, withQueue, type QueueOutcome } from 'forkline/queue';
-import { fixture, fixtureModule } from '../helpers.js';
+import { eventually, fixture, fixtureModule } from '../helpers.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { startWorker, type WorkerProcess } from '../helpers/queue-workers.js';
 import type * as Math from '../fixtures/math.js';
@@ -110,6 +111,45 @@ test('Comm: messages in order, and requests answered by the host', async () => {
     ask.on('comm-request', (msg) => msg.respond(`answer to ${msg.data}`));
     expect(await ask.call('why')).toBe('answer to why');
   } finally {
+    await s.close();
+  }
+});
+
+test('bad entries XADDed into the host\'s and the workers\' inboxes mid-call are dropped with one warning per inbox; the call returns and the next runs', async () => {
+  const s = scheduler().start();
+  const client = new Redis({ path: redis.socket });
+  const warnings = (globalThis as { __processWarnings?: string[] }).__processWarnings ?? [];
+  const entry = (value: unknown) => serialize(value).toString('base64');
+  try {
+    const ask = s.task(comm.askOnce, { plugins: [Comm.Plugin()] });
+    ask.on('comm-request', async (msg) => {
+      // While the call waits for this answer: anybody with access to Redis writes to the inboxes.
+      const call = Number(msg.comm.id.split(':')[0]);
+      const [hosts, workerInboxes] = [await client.keys(`forkline:{${queue}}:host:*`), await client.keys(`forkline:{${queue}}:worker:*`)];
+      expect(workerInboxes).toHaveLength(2);
+      for (const key of hosts) {
+        for (const bad of [entry(null), 'garbage!!', entry({ k: 'outcome', call, outcome: { state: 'rejected', error: null } }), entry({ k: 'comm', call, envelope: 7 })]) await client.xadd(key, '*', 'e', bad);
+      }
+      for (const key of workerInboxes) {
+        for (const bad of [entry(null), 'garbage!!', entry({ k: 'comm', job: 'any', envelope: null }), entry({ k: 'cancel', job: 1 })]) await client.xadd(key, '*', 'e', bad);
+      }
+      msg.respond(`answer to ${msg.data}`);
+    });
+    expect(await ask.call('why')).toBe('answer to why');
+    expect(await ask.call('again')).toBe('answer to again');
+    expect(await s.task(math.add).call(2, 3)).toBe(5);
+    // One warning per inbox, naming the first problem, however many bad entries followed.
+    await new Promise((resolve) => setImmediate(resolve));
+    const mine = warnings.filter((warning) => warning.includes(`forkline:{${queue}}:host:`));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toContain('dropped an entry: an entry is null, not an object');
+    warnings.splice(0, warnings.length, ...warnings.filter((warning) => !mine.includes(warning)));
+    for (const worker of workers) {
+      await eventually(() => worker.stderr().includes('ForklineWarning'), `worker ${worker.pid} to warn`);
+      expect(worker.stderr().match(/ForklineWarning: forkline: the inbox forkline:\{calls\}:worker:\S+ dropped an entry: an entry is null, not an object/g)).toHaveLength(1);
+    }
+  } finally {
+    client.disconnect();
     await s.close();
   }
 });
