@@ -122,11 +122,25 @@ test('bad entries XADDed into the host\'s and the workers\' inboxes mid-call are
   const entry = (value: unknown) => serialize(value).toString('base64');
   try {
     const ask = s.task(comm.askOnce, { plugins: [Comm.Plugin()] });
+    // Two calls held at once take both workers (one child each), and each is answered: both
+    // workers' inboxes exist (a stream exists once something was posted to it).
+    const held: (() => void)[] = [];
+    const poisoned: string[] = [];
+    let warm = true;
     ask.on('comm-request', async (msg) => {
+      if (warm) {
+        held.push(() => msg.respond(`answer to ${msg.data}`));
+        if (held.length === 2) for (const respond of held) respond();
+        return;
+      }
       // While the call waits for this answer: anybody with access to Redis writes to the inboxes.
+      if (poisoned.length > 0) {
+        msg.respond(`answer to ${msg.data}`);
+        return;
+      }
       const call = Number(msg.comm.id.split(':')[0]);
       const [hosts, workerInboxes] = [await client.keys(`forkline:{${queue}}:host:*`), await client.keys(`forkline:{${queue}}:worker:*`)];
-      expect(workerInboxes).toHaveLength(2);
+      poisoned.push(...workerInboxes);
       for (const key of hosts) {
         for (const bad of [entry(null), 'garbage!!', entry({ k: 'outcome', call, outcome: { state: 'rejected', error: null } }), entry({ k: 'comm', call, envelope: 7 })]) await client.xadd(key, '*', 'e', bad);
       }
@@ -135,9 +149,12 @@ test('bad entries XADDed into the host\'s and the workers\' inboxes mid-call are
       }
       msg.respond(`answer to ${msg.data}`);
     });
+    expect(await Promise.all([ask.call('a'), ask.call('b')])).toEqual(['answer to a', 'answer to b']);
+    warm = false;
     expect(await ask.call('why')).toBe('answer to why');
     expect(await ask.call('again')).toBe('answer to again');
     expect(await s.task(math.add).call(2, 3)).toBe(5);
+    expect(poisoned).toHaveLength(2);
     // One warning per inbox, naming the first problem, however many bad entries followed.
     await new Promise((resolve) => setImmediate(resolve));
     const mine = warnings.filter((warning) => warning.includes(`forkline:{${queue}}:host:`));
