@@ -18,7 +18,7 @@ import { checkQueueOptions, type QueueOptions } from './options.js';
 import { knownErrors } from '../scheduler/known-errors.js';
 
 export type { RedisConnection } from './connection.js';
-export { QueueJobLostError, QueueUnavailableError } from './errors.js';
+export { QueueJobInvalidError, QueueJobLostError, QueueUnavailableError } from './errors.js';
 export { queueOutcomes, type QueueOutcome, type QueueOutcomesOptions } from './outcomes.js';
 export type { QueueOptions, QueueWorkerOptions } from './options.js';
 export { QueueWorker } from './worker.js';
