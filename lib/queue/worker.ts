@@ -16,7 +16,7 @@ import { Pool } from '../pool/pool.js';
 import { processSettings } from '../scheduler/options.js';
 import type { WorkerFactory } from '../pool/worker-handle.js';
 import { withCall } from './contract.js';
-import { connect } from './connection.js';
+import { connect, warnWhenUnreachable } from './connection.js';
 import { Inbox } from './inbox.js';
 import { RelayCall } from './relay-call.js';
 import { answerUsage } from './usage.js';
@@ -63,6 +63,7 @@ export class QueueWorker {
     this.#pool.start();
     this.#writer = connect(settings.connection);
     this.#writer.on('error', () => undefined);
+    warnWhenUnreachable(this.#writer, `forkline worker ${process.pid}`);
     const reader = connect(settings.connection);
     reader.on('error', () => undefined);
     this.#inbox = new Inbox(keys.worker(settings.queue, randomUUID()), reader, this.#writer, (entry) => this.#receive(entry));
