@@ -80,7 +80,7 @@ export function parseRunArgs(argv: readonly string[], cwd: string): RunSettings 
   if (values.help) return 'help';
   if (values.queue !== undefined) {
     throw new UsageError(
-      '--queue runs a batch on the queue executor (BullMQ over Redis), which comes with the scale-out work and is not in this version. Run without --queue to use local children.',
+      '--queue runs a batch on the queue executor (BullMQ over Redis), which forkline run does not do yet. Run the batch from a script with withQueue() from forkline/queue (docs/scale-out.md), or without --queue on local children.',
     );
   }
   if (positionals.length !== 1) throw new UsageError(`expected one task, like ./experiments.ts#train, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);

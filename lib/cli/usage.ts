@@ -54,8 +54,8 @@ progress, and writes one JSON line per finished call to the results file as it f
       --no-monitor         no queue monitor files
       --no-comm            do not pass { comm } as the task's last argument
       --kill-grace T       between SIGTERM and SIGKILL of a child being stopped (default 2s)
-      --queue URL          not yet: the same batch on the queue executor (BullMQ over Redis)
-                           comes with the scale-out work; refused until then
+      --queue URL          not yet: the same batch on the queue executor (BullMQ over Redis);
+                           refused for now: use withQueue() from a script (docs/scale-out.md)
   -h, --help               this help
 
 The task receives the record's arguments and then { comm } (forkline's Comm): a task that

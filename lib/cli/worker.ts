@@ -58,6 +58,9 @@ export async function runWorker(argv: readonly string[], stderr: NodeJS.Writable
   }
   if (!values.redis) throw new UsageError('forkline worker needs --redis URL (forkline worker --help)');
   if (!values.queue) throw new UsageError('forkline worker needs --queue NAME (forkline worker --help)');
+  if (!/^(redis|rediss|unix):\/\//.test(values.redis)) {
+    throw new UsageError(`--redis expects a redis://, rediss:// or unix:// URL, got ${JSON.stringify(values.redis)} (forkline worker --help)`);
+  }
   const { QueueWorker } = await import('../queue/worker.js').catch((error: unknown) => {
     const { code, message } = error as NodeJS.ErrnoException;
     if (code === 'ERR_MODULE_NOT_FOUND' && /bullmq|ioredis/.test(message)) {

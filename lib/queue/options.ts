@@ -4,7 +4,7 @@
 import { InvalidOptionError } from '../errors/index.js';
 import { checkOptions, integer, millisecondsOrNever } from '../options.js';
 import type { ProcessSchedulerOptions, SchedulerOptions } from '../scheduler/options.js';
-import { isConnection, type RedisConnection } from './connection.js';
+import { CONNECTION_EXPECTED, isConnection, type RedisConnection } from './connection.js';
 
 export interface QueueOptions extends Omit<SchedulerOptions, 'serialization'> {
   /** Where Redis is: a URL (`redis://`, `rediss://`, `unix:///path`), ioredis options (auth, TLS), or an ioredis client. */
@@ -63,7 +63,7 @@ const POOL_OPTIONS = ['execArgv', 'env', 'cwd', 'prefixOutput', 'killGracePeriod
 const WORKER_OPTIONS = ['connection', 'queue', 'concurrency', 'prefix', 'moduleRoot', 'lockDuration', 'stalledInterval', ...POOL_OPTIONS] as const;
 
 function common(options: { connection?: unknown; queue?: unknown; prefix?: unknown; moduleRoot?: unknown }) {
-  if (!isConnection(options.connection)) throw new InvalidOptionError('connection', 'a Redis URL, ioredis options or an ioredis client', options.connection);
+  if (!isConnection(options.connection)) throw new InvalidOptionError('connection', CONNECTION_EXPECTED, options.connection);
   if (typeof options.queue !== 'string' || options.queue === '' || options.queue.includes(':')) {
     throw new InvalidOptionError('queue', 'a non-empty queue name without ":"', options.queue);
   }

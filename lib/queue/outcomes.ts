@@ -9,7 +9,7 @@ import { checkOptions } from '../options.js';
 import type { TaskIdentity } from '../wire/protocol.js';
 import { deserializeError, type ErrorClass } from '../wire/error-codec.js';
 import { knownErrors } from '../scheduler/known-errors.js';
-import { connect, isConnection, type RedisConnection } from './connection.js';
+import { connect, CONNECTION_EXPECTED, isConnection, type RedisConnection } from './connection.js';
 import { InvalidOptionError } from '../errors/index.js';
 import { hostName } from './options.js';
 import { decode, WIRE_VERSION, type CallJobData, type CallPayload, type CallReturnValue, type WireOutcome } from './wire.js';
@@ -55,7 +55,7 @@ const OPTIONS = ['connection', 'queue', 'host', 'prefix', 'errorClasses'] as con
  */
 export async function queueOutcomes(options: QueueOutcomesOptions): Promise<QueueOutcome[]> {
   checkOptions(options, 'queueOutcomes()', OPTIONS);
-  if (!isConnection(options.connection)) throw new InvalidOptionError('connection', 'a Redis URL, ioredis options or an ioredis client', options.connection);
+  if (!isConnection(options.connection)) throw new InvalidOptionError('connection', CONNECTION_EXPECTED, options.connection);
   const host = hostName(options.host);
   if (host === undefined) throw new InvalidOptionError('host', "the withQueue({ host }) name of the host whose calls to read", options.host);
   const classes = knownErrors(options.errorClasses ?? []);

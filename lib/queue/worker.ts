@@ -14,7 +14,7 @@ import { Pool } from '../pool/pool.js';
 import { processSettings } from '../scheduler/options.js';
 import type { WorkerFactory } from '../pool/worker-handle.js';
 import { withCall } from './contract.js';
-import { connect } from './connection.js';
+import { connect, warnWhenUnreachable } from './connection.js';
 import { Inbox } from './inbox.js';
 import { RelayCall } from './relay-call.js';
 import { answerUsage } from './usage.js';
@@ -32,6 +32,7 @@ export class QueueWorker {
   readonly #rawErrors = new Map<number, unknown>();
   readonly #root: string;
   readonly #lockDuration: number;
+  readonly #hostCheck: NodeJS.Timeout;
   #nextId = 0;
 
   /** Starts a worker and resolves once it is connected and taking jobs. */
@@ -61,6 +62,7 @@ export class QueueWorker {
     this.#pool.start();
     this.#writer = connect(settings.connection);
     this.#writer.on('error', () => undefined);
+    warnWhenUnreachable(this.#writer, `forkline worker ${process.pid}`);
     const reader = connect(settings.connection);
     reader.on('error', () => undefined);
     this.#inbox = new Inbox(keys.worker(settings.queue, randomUUID()), reader, this.#writer, (entry) => this.#receive(entry));
@@ -75,6 +77,26 @@ export class QueueWorker {
       ...(settings.prefix === undefined ? {} : { prefix: settings.prefix }),
     });
     this.#worker.on('error', () => undefined);
+    this.#hostCheck = setInterval(() => void this.#cancelOrphans(), HOST_CHECK_MS);
+    this.#hostCheck.unref();
+  }
+
+  /**
+   * A call that talks to its host (a comm) cannot finish once that host is gone: its requests
+   * would wait forever and hold this worker's slot. A host's inbox lives while the host does (it
+   * refreshes its expiry; lib/queue/inbox.ts), so a call whose host's inbox has expired is
+   * cancelled. Calls without a comm run on: their outcome waits in BullMQ for a later host.
+   */
+  async #cancelOrphans(): Promise<void> {
+    const talking = [...this.#running.values()].filter((relay) => Object.values(relay.request.inject).some((spec) => spec.kind === 'comm'));
+    for (const inbox of new Set(talking.map((relay) => relay.data.inbox))) {
+      if ((await this.#writer.exists(inbox).catch(() => 1)) !== 0) continue;
+      for (const relay of talking) {
+        if (relay.data.inbox !== inbox) continue;
+        const reason = 'the host that submitted it is gone (its inbox expired), and nobody is left to answer its comm';
+        this.#pool.cancel(relay, new CancelledError(relay.request.task, reason));
+      }
+    }
   }
 
   async #process(job: BullJob, signal: AbortSignal | undefined): Promise<CallReturnValue> {
@@ -145,6 +167,7 @@ export class QueueWorker {
 
   /** Stops taking jobs, lets the running calls finish (`force`: cancels them), and stops the children. */
   async close({ force = false }: { force?: boolean } = {}): Promise<void> {
+    clearInterval(this.#hostCheck);
     // Redis unreachable: BullMQ's graceful close would QUIT its connections, which waits for Redis forever.
     const closing = this.#worker.close(force || this.#writer.status !== 'ready');
     closing.catch(() => undefined);
@@ -159,6 +182,9 @@ export class QueueWorker {
     this.#writer.disconnect();
   }
 }
+
+/** How often a worker looks for comm calls whose host has gone (#cancelOrphans). */
+const HOST_CHECK_MS = 5000;
 
 /** The job's return value: the outcome, encoded, kept by BullMQ for a host that restarts (`removeOnComplete`; lib/queue/outcomes.ts). */
 async function finish(relay: RelayCall, outcome: WireOutcome): Promise<CallReturnValue> {

@@ -187,7 +187,7 @@ test('a wrong command line exits 2 and says what to do', async () => {
   const input = space.write('configs.jsonl', jsonl(1));
   const queue = await runBin(['run', task, '-i', input, '--queue', 'redis://localhost'], { cwd: space.dir });
   expect(queue.code).toBe(2);
-  expect(queue.stderr).toContain('--queue runs a batch on the queue executor (BullMQ over Redis), which comes with the scale-out work');
+  expect(queue.stderr).toContain('--queue runs a batch on the queue executor (BullMQ over Redis), which forkline run does not do yet. Run the batch from a script with withQueue() from forkline/queue (docs/scale-out.md)');
   const typo = await runBin(['run', task, '-i', input, '--retires', '2'], { cwd: space.dir });
   expect(typo.code).toBe(2);
   expect(typo.stderr).toContain('has no option --retires (did you mean --retries?)');

@@ -10,6 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { Comm, Limits, type Future } from 'forkline';
 import { withQueue, type QueueOptions } from 'forkline/queue';
 import { eventually, fixtureModule, isAlive, tempDirs } from '../helpers.js';
@@ -140,6 +141,31 @@ test('a cancel while the remote child awaits comm.request: CancelledError, the r
     expect(readFileSync(marker, 'utf8')).toMatch(/^Comm\w+Error$/);
     expect(await s.task(math.add).call(1, 2)).toBe(3);
   } finally {
+    await s.close();
+  }
+});
+
+test("a host gone while its call awaits comm.request (its inbox expired): the worker cancels the call instead of holding its slot forever", async () => {
+  const s = scheduler();
+  const admin = new Redis({ path: redis.socket });
+  try {
+    const marker = join(tempDir(), 'ended');
+    const task = s.task(hold.reportThenAsk, { plugins: [Comm.Plugin()] });
+    const asked = new Promise<void>((resolve) => task.on('comm-request', () => resolve()));
+    const future: Future = task.submit(marker);
+    await asked;
+    // What a dead host leaves behind: its inbox expires (a minute after its last refresh).
+    const inboxes = await admin.keys(`forkline:{${queue}}:host:*`);
+    expect(inboxes).toHaveLength(1);
+    await admin.del(inboxes[0]!);
+    // The worker's outcome recreates the inbox, so this live host hears how the call ended.
+    const ended = await outcome(future);
+    expect(ended).toMatchObject({ error: { name: 'CancelledError' } });
+    expect((ended as { error: Error }).error.message).toContain('the host that submitted it is gone');
+    await eventually(() => existsSync(marker), "the child's comm.request to end");
+    expect(await s.task(math.add).call(2, 2)).toBe(4);
+  } finally {
+    admin.disconnect();
     await s.close();
   }
 });
