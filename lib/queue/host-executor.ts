@@ -14,7 +14,7 @@ import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { deserializeError, type ErrorClass } from '../wire/error-codec.js';
+import { deserializeError, serializeError, type ErrorClass } from '../wire/error-codec.js';
 import type { Executor, ExecutorCall, HostCommEnvelope, ShutdownOptions } from './contract.js';
 import { withCall } from './contract.js';
 import { connect, type RedisConnection } from './connection.js';
@@ -152,7 +152,7 @@ export class QueueExecutor implements Executor {
     if (!flight) return;
     call.settle({ state: 'rejected', error });
     // The worker stops the call's child at once (its pool's terminate), as locally.
-    if (flight.worker) this.#post(flight.worker, { k: 'terminate', job: flight.job, reason: error.message });
+    if (flight.worker) this.#post(flight.worker, { k: 'terminate', job: flight.job, reason: error.message, error: serializeError(error, 'advanced') });
     else this.#queue?.remove(flight.job).catch(() => undefined);
     this.#checkIdle();
   }

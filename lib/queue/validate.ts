@@ -54,8 +54,10 @@ export function downEntryProblem(value: unknown): string | undefined {
     case 'comm':
       return hostCommProblem(value.envelope);
     case 'cancel':
-    case 'terminate':
       return typeof value.reason === 'string' ? undefined : field(k, 'reason', 'a string');
+    case 'terminate':
+      if (typeof value.reason !== 'string') return field(k, 'reason', 'a string');
+      return childEnvelopeProblem({ t: 'error', id: 0, error: value.error });
     case 'usage':
       return isId(value.ask) ? undefined : field(k, 'ask', 'an ask number');
     default:

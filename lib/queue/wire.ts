@@ -70,7 +70,8 @@ export type DownEntry =
   /** Graceful: the call's AbortSignal, then its child stopped after killGracePeriod. */
   | { readonly k: 'cancel'; readonly job: string; readonly reason: string }
   /** At once: the call's child is stopped (a limit was breached host-side). */
-  | { readonly k: 'terminate'; readonly job: string; readonly reason: string }
+  /** `error`: the host's error, flattened, so the outcome BullMQ keeps has its class (WallTimeLimitError), not only its message. */
+  | { readonly k: 'terminate'; readonly job: string; readonly reason: string; readonly error: SerializedError | SerializedThrow }
   | UsageAsk;
 
 /** Redis keys; `{queue}` is a hash tag, so one queue's keys share a Redis Cluster slot. */

@@ -135,6 +135,8 @@ export class QueueWorker {
         this.#pool.cancel(relay, new CancelledError(relay.request.task, entry.reason));
         return;
       case 'terminate':
+        // The outcome kept in BullMQ is the host's error as it flattened it (its class), not a bare Error.
+        this.#rawErrors.set(relay.id, entry.error);
         this.#pool.terminate(relay, new Error(entry.reason));
         return;
       case 'comm':

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Comm, Limits, type Future } from 'forkline';
-import { withQueue, type QueueOptions } from 'forkline/queue';
+import { queueOutcomes, withQueue, type QueueOptions } from 'forkline/queue';
 import { eventually, fixtureModule, isAlive, tempDirs } from '../helpers.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { FAST_STALLS, startWorker, type WorkerProcess } from '../helpers/queue-workers.js';
@@ -104,8 +104,8 @@ test('a worker killed mid-call with crashRetries 1: the call runs again on the o
   await eventually(() => !isAlive(first.child), `the killed worker's child ${first.child} to exit`);
 });
 
-test("a terminate (a wall-time limit) kills the call's child on the worker at once; comm ids are the host's", async () => {
-  const s = scheduler();
+test("a terminate (a wall-time limit) kills the call's child on the worker at once; comm ids are the host's; BullMQ keeps the limit's error", async () => {
+  const s = scheduler({ host: 'terminating' });
   try {
     const task = s.task(hold.reportThenSpin, { plugins: [Comm.Plugin(), new Limits({ wallTime: 1000 })] });
     let where: Hold.Where | undefined;
@@ -122,6 +122,9 @@ test("a terminate (a wall-time limit) kills the call's child on the worker at on
     await eventually(() => !isAlive(where!.child), `the terminated call's child ${where!.child} to be stopped`);
     expect(isAlive(where!.worker)).toBe(true);
     expect(await s.task(math.add).call(2, 3)).toBe(5);
+    // What a later host reads of it: the limit's error with its class, not a bare Error.
+    const [kept] = await queueOutcomes({ connection: redis.url, queue, host: 'terminating' });
+    expect(kept).toMatchObject({ state: 'rejected', error: { name: 'WallTimeLimitError', code: 'ERR_WALL_TIME_LIMIT' } });
   } finally {
     await s.close();
   }

@@ -39,7 +39,7 @@ test('every kind of entry the host sends a worker passes', () => {
     { k: 'comm', job: 'h.3', envelope: { ...comm, kind: 'close-request', data: 'done' } },
     { k: 'comm', job: 'h.3', envelope: { ...comm, kind: 'credit', data: 64 } },
     { k: 'cancel', job: 'h.3', reason: 'stop' },
-    { k: 'terminate', job: 'h.3', reason: 'limit' },
+    { k: 'terminate', job: 'h.3', reason: 'limit', error: serializeError(new RangeError('limit'), 'advanced') },
     { k: 'usage', job: 'h.3', ask: 1 },
   ];
   for (const entry of entries) expect(downEntryProblem(crossed(entry))).toBeUndefined();
@@ -70,6 +70,7 @@ test.each([
   [{ k: 'cancel' }, 'the "cancel" entry\'s `job` is not a job id'],
   [{ k: 'kill', job: 'j' }, 'an entry has kind "kill", which is no host → worker entry'],
   [{ k: 'terminate', job: 'j', reason: null }, 'the "terminate" entry\'s `reason` is not a string'],
+  [{ k: 'terminate', job: 'j', reason: 'limit', error: 'boom' }, 'the "error" envelope\'s `error` is not a serialized error'],
   [{ k: 'usage', job: 'j', ask: -1 }, 'the "usage" entry\'s `ask` is not an ask number'],
   [{ k: 'comm', job: 'j', envelope: null }, "an entry's `envelope` is not a comm envelope"],
   [{ k: 'comm', job: 'j', envelope: { ...comm, kind: 'open' } }, 'a comm envelope has kind "open", which a host does not send'],
