@@ -31,9 +31,12 @@ test('a task flooding raw comm frames at a slow async handler fails with Protoco
   const flood = scheduler.task(forged.floodComm, { plugins: [Comm.Plugin()] });
   const pid = scheduler.task(math.pid);
   let received = 0;
+  // Slow enough that none finishes during the flood, however slowly a loaded machine lets the
+  // child write it (at 50 ms, a flood slower than ~40,000 messages/s let handlers finish and
+  // free their places: 3,300 ran once in CI).
   flood.on('comm-message', async () => {
     received++;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   });
   const errors: unknown[] = [];
   const pids: number[] = [];
