@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { Comm, Limits, type Future } from 'forkline';
+import { Comm, Limits, type Future, type Scheduler } from 'forkline';
 import { queueOutcomes, withQueue, type QueueOptions } from 'forkline/queue';
 import { eventually, fixtureModule, isAlive, tempDirs } from '../helpers.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
@@ -130,14 +130,20 @@ test("a terminate (a wall-time limit) kills the call's child on the worker at on
   }
 });
 
+/** Submits reportThenAsk and resolves once its remote child awaits its request: the future, and the file the child writes when that request ends. */
+async function awaitingRequest(s: Scheduler): Promise<{ future: Future; marker: string }> {
+  const marker = join(tempDir(), 'ended');
+  const task = s.task(hold.reportThenAsk, { plugins: [Comm.Plugin()] });
+  const asked = new Promise<void>((resolve) => task.on('comm-request', () => resolve()));
+  const future: Future = task.submit(marker);
+  await asked;
+  return { future, marker };
+}
+
 test('a cancel while the remote child awaits comm.request: CancelledError, the request is stopped in the child, the next call runs', async () => {
   const s = scheduler();
   try {
-    const marker = join(tempDir(), 'ended');
-    const task = s.task(hold.reportThenAsk, { plugins: [Comm.Plugin()] });
-    const asked = new Promise<void>((resolve) => task.on('comm-request', () => resolve()));
-    const future: Future = task.submit(marker);
-    await asked;
+    const { future, marker } = await awaitingRequest(s);
     expect(future.cancel()).toBe(true);
     expect(await outcome(future)).toMatchObject({ error: { name: 'CancelledError', code: 'ERR_CANCELLED' } });
     await eventually(() => existsSync(marker), "the child's comm.request to end");
@@ -152,11 +158,7 @@ test("a host gone while its call awaits comm.request (its inbox expired): the wo
   const s = scheduler();
   const admin = new Redis({ path: redis.socket });
   try {
-    const marker = join(tempDir(), 'ended');
-    const task = s.task(hold.reportThenAsk, { plugins: [Comm.Plugin()] });
-    const asked = new Promise<void>((resolve) => task.on('comm-request', () => resolve()));
-    const future: Future = task.submit(marker);
-    await asked;
+    const { future, marker } = await awaitingRequest(s);
     // What a dead host leaves behind: its inbox expires (a minute after its last refresh).
     const inboxes = await admin.keys(`forkline:{${queue}}:host:*`);
     expect(inboxes).toHaveLength(1);
