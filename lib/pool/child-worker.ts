@@ -111,7 +111,7 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
       done(Object.assign(new Error('the channel to the child is closed'), { code: CHANNEL_CLOSED }));
       return;
     }
-    if (log.ipc.enabled) log.ipc('host -> %d %s', pid, inline(frame));
+    if (log.ipc.enabled) log.ipc('host -> %d %s', pid, inline(frame.$forkline));
     let bytes: Buffer;
     try {
       bytes = encodeFrame(frame.$forkline, options.serialization);
