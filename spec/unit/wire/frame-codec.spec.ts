@@ -137,8 +137,8 @@ describe('FrameDecoder', () => {
   });
 
   test('the header is five bytes: the body length, then the form', () => {
-    const bytes = encodeFrame([1], 'json');
+    const bytes = encodeFrame([{ t: 'ready', pid: 1 }], 'json');
     expect(bytes.readUInt32LE(0)).toBe(bytes.length - FRAME_HEADER_BYTES);
-    expect(bytes.subarray(FRAME_HEADER_BYTES).toString()).toBe('[1]');
+    expect(bytes.subarray(FRAME_HEADER_BYTES).toString()).toBe('[{"t":"ready","pid":1}]');
   });
 });
