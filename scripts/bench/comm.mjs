@@ -8,7 +8,7 @@ import { Comm } from 'forkline';
 import { RawPool } from './raw-pool.mjs';
 import { tasks, withScheduler } from './session.mjs';
 import { PAYLOADS } from './tasks/payloads.mjs';
-import { makeCase, median, note, perSecond } from './stats.mjs';
+import { makeCase, median, note, perSecond, serializationLabel } from './stats.mjs';
 
 /** Messages per timed stream, by payload kind. */
 function counts(quick) {
@@ -76,7 +76,7 @@ export default async function comm({ quick }) {
     bySerialization[serialization] = await measure(serialization, kinds, quick, reps);
   }
   const cases = [];
-  const label = (serialization) => `${serialization}${serialization === 'advanced' ? ' (default)' : ''}`;
+  const label = serializationLabel;
   // Small and 10 KB: the issue's baseline is process.send with fork()'s default 'json'.
   for (const kind of ['small', '10kb']) {
     const raw = bySerialization.json[kind].raw;
@@ -85,6 +85,7 @@ export default async function comm({ quick }) {
       cases.push(
         makeCase({
           group: 'comm',
+          serialization: label(serialization),
           name: `comm ${PAYLOADS[kind]}, ${label(serialization)}`,
           unit: 'msg/s',
           better: 'higher',
@@ -103,10 +104,11 @@ export default async function comm({ quick }) {
     const fastest = Object.keys(raws).reduce((a, b) => (raws[a] >= raws[b] ? a : b));
     for (const serialization of serializations) {
       const { forkline } = bySerialization[serialization][kind];
-      const isDefault = serialization === 'advanced';
+      const isDefault = label(serialization) === label(undefined);
       cases.push(
         makeCase({
           group: 'comm',
+          serialization: label(serialization),
           name: `comm ${PAYLOADS[kind]}, ${label(serialization)}`,
           unit: 'msg/s',
           better: 'higher',

@@ -8,7 +8,7 @@ import { Tinypool } from 'tinypool';
 import workerpool from 'workerpool';
 import { RawPool } from './raw-pool.mjs';
 import { batcher, refiller, tasks, withScheduler } from './session.mjs';
-import { makeCase, median, note, perSecond } from './stats.mjs';
+import { makeCase, median, note, perSecond, serializationLabel } from './stats.mjs';
 
 const CHILDREN = 2;
 const POOL_WORKER = new URL('./tasks/pool-worker.mjs', import.meta.url);
@@ -117,7 +117,8 @@ export default async function throughput({ quick }) {
     const vsWorkerpool = forkline / libraries.workerpool;
     return makeCase({
       group: 'throughput',
-      name: `tiny tasks, ${serialization}${serialization === 'advanced' ? ' (default)' : ''}, ${how}`,
+      serialization: serializationLabel(serialization),
+      name: `tiny tasks, ${serializationLabel(serialization)}, ${how}`,
       unit: 'tasks/s',
       better: 'higher',
       forkline,
