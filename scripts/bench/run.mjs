@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [GROUP...]`: runs forkline and its baselines side by side, case
  * group by case group, prints the table and writes bench/results.json.
  *
- * Groups: throughput, comm, roundtrip, scaling, startup, cli, rss, scale (forkline/queue against
+ * Groups: throughput, comm, roundtrip, scaling, startup, cli, rss, memory, scale (forkline/queue against
  * raw BullMQ and raw Redis streams, over a redis-server it starts: scripts/bench/queue-scale.mjs).
  * `--quick` runs all of them in about a minute and a half on a 2-core machine (scale ~45 s of
  * it: a killed worker's call takes seconds to recover by design); `--out FILE` writes the
@@ -12,6 +12,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import cli from './cli.mjs';
 import comm from './comm.mjs';
+import memory from './memory.mjs';
 import roundtrip from './roundtrip.mjs';
 import rss from './rss.mjs';
 import scale from './queue-scale.mjs';
@@ -20,7 +21,7 @@ import startup from './startup.mjs';
 import throughput from './throughput.mjs';
 import { foreignLoad, note, printTable, serializationLabel, writeResults } from './stats.mjs';
 
-const GROUPS = { throughput, comm, roundtrip, scaling, startup, cli, rss, scale };
+const GROUPS = { throughput, comm, roundtrip, scaling, startup, cli, rss, memory, scale };
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
