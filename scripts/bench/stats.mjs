@@ -74,6 +74,17 @@ export function serializationLabel(serialization) {
 }
 
 /**
+ * The forkline sides that the throughput and comm groups measure, each beside a raw `fork()` pool
+ * of its own: 'json' given explicitly, beside raw 'json'; and the default (no option given, so it
+ * follows the library), beside raw 'advanced', the raw channel that carries the same values.
+ * `sameAsRaw`: the raw pool uses the very serialization of the forkline side.
+ */
+export const SIDES = {
+  json: { options: { serialization: 'json' }, raw: 'json', label: 'json', sameAsRaw: true },
+  default: { options: {}, raw: 'advanced', label: serializationLabel(undefined), sameAsRaw: DEFAULT_SERIALIZATION === 'advanced' },
+};
+
+/**
  * A case of the results: `forkline` and `baselines` in `unit`. `ratio_vs_raw` is forkline / raw
  * (above 1 is better for 'higher' units, below 1 for 'lower' ones), unless the case gives its own.
  * `raw` is the issue's baseline: a hand-written fork pool with fork()'s default 'json', or the
