@@ -55,7 +55,8 @@ async function withSides(body) {
 
 /**
  * `runs` rounds; in each, every side does one run of REQUESTS unpinned, then one pinned (where
- * pinning works). Resolves to `{ unpinned: { side: ms[] }, pinned?: { side: ms[] } }`.
+ * pinning works). Resolves to `{ unpinned: { side: runs }, pinned?: { side: runs } }`, each run
+ * the REQUESTS latencies (ms) of one call.
  */
 async function measure(runs) {
   return withSides(async (sides) => {
@@ -67,10 +68,10 @@ async function measure(runs) {
     let pinned = original !== undefined;
     try {
       for (let round = 0; round < runs; round++) {
-        for (const name of Object.keys(sides)) latencies.unpinned[name].push(...(await sides[name](REQUESTS)));
+        for (const name of Object.keys(sides)) latencies.unpinned[name].push(await sides[name](REQUESTS));
         if (!pinned) continue;
         pinned = pin(process.pid, '0') && childPids().every((pid) => pin(pid, '1'));
-        if (pinned) for (const name of Object.keys(sides)) latencies.pinned[name].push(...(await sides[name](REQUESTS)));
+        if (pinned) for (const name of Object.keys(sides)) latencies.pinned[name].push(await sides[name](REQUESTS));
         for (const pid of [process.pid, ...childPids()]) pin(pid, original);
       }
     } finally {
@@ -93,9 +94,15 @@ export default async function roundtrip({ quick }) {
   note(`request round trip: ${runs} × ${REQUESTS.toLocaleString('en')} requests a side, raw json, raw advanced, forkline default and json, unpinned and pinned in turns…`);
   const latencies = await measure(runs);
   const micros = (values, statistic) => statistic(values) * 1000;
+  // The range of a statistic over the runs one by one: how much one run's load moved it.
+  const spread = (runs, statistic) => {
+    const each = runs.map((run) => micros(run, statistic));
+    return `${Math.min(...each).toFixed(0)}–${Math.max(...each).toFixed(0)}`;
+  };
   const stalls = (values) => values.filter((ms) => ms > STALL_MS).length;
   const cases = [];
-  for (const [placement, sides] of Object.entries(latencies)) {
+  for (const [placement, runsOf] of Object.entries(latencies)) {
+    const sides = Object.fromEntries(Object.entries(runsOf).map(([name, runs]) => [name, runs.flat()]));
     for (const { label, of, limit } of STATISTICS) {
       // The issue's baseline: request/response with fork()'s default 'json', in the same placement.
       const raw = micros(sides.raw, of);
@@ -105,9 +112,11 @@ export default async function roundtrip({ quick }) {
         const onDefault = serialization === undefined;
         const notes = [];
         if (onDefault && label === 'p99' && placement === 'unpinned') notes.push("moonshot: ≤155 µs, amltk's unpinned p99 (issue 15)");
-        if (label === 'max') {
-          notes.push(`requests over ${STALL_MS} ms of ${sides.raw.length.toLocaleString('en')}: forkline ${stalls(sides[side])}, raw json ${stalls(sides.raw)}, raw advanced ${stalls(sides.raw_advanced)}`);
-        }
+        notes.push(
+          label === 'max'
+            ? `requests over ${STALL_MS} ms of ${sides.raw.length.toLocaleString('en')}: forkline ${stalls(sides[side])}, raw json ${stalls(sides.raw)}, raw advanced ${stalls(sides.raw_advanced)}`
+            : `per run of ${REQUESTS.toLocaleString('en')}: forkline ${spread(runsOf[side], of)} µs, raw json ${spread(runsOf.raw, of)} µs`,
+        );
         cases.push(
           makeCase({
             group: 'roundtrip',
@@ -120,7 +129,7 @@ export default async function roundtrip({ quick }) {
             ...(onDefault && DEFAULT_SERIALIZATION === 'advanced' ? { sameSerialization: rawAdvanced } : {}),
             // The issue's targets are on the default; json rows show their ratio beside it.
             ...(onDefault && limit !== undefined ? { target: `≤${limit}× raw json`, met: forkline / raw <= limit } : {}),
-            ...(notes.length > 0 ? { notes: notes.join('; ') } : {}),
+            notes: notes.join('; '),
           }),
         );
       }
