@@ -2,8 +2,10 @@
  * Memory of an idle child: what each extra child of a pool costs, which is what limits how many a
  * user can run. A forkline child that is up and has run one call of the smallest task module
  * (tasks/pid.mjs; its pid comes back as the result), against a bare `node` child forked with an
- * IPC channel and nothing else (tasks/bare-child.mjs). Both settle for a moment, then their
- * /proc/PID/status is read (Linux only):
+ * IPC channel and nothing else (tasks/bare-child.mjs), and the same bare child with one idle
+ * worker thread, because forkline's child runs one for its watchdog (workers/watchdog.ts, an
+ * internal that this baseline mirrors). All settle for a moment, then their /proc/PID/status is
+ * read (Linux only):
  * - VmRSS, what `ps` and `top` show; it counts the node binary's pages, which children share;
  * - RssAnon, the child's private memory (heap, stacks, malloc), which adds up child by child.
  */
@@ -48,9 +50,12 @@ async function forklineChildren() {
   }
 }
 
-/** `CHILDREN` bare node children with an IPC channel, each idle once it said it is ready; their status. */
-async function bareChildren() {
-  const children = Array.from({ length: CHILDREN }, () => fork(BARE_CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+/**
+ * `CHILDREN` bare node children with an IPC channel (and one worker thread each if `thread`), each
+ * idle once it said it is ready; their status.
+ */
+async function bareChildren(thread) {
+  const children = Array.from({ length: CHILDREN }, () => fork(BARE_CHILD, thread ? ['thread'] : [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   try {
     await Promise.all(children.map((child) => new Promise((resolve) => child.once('message', resolve))));
     await sleep(SETTLE_MS);
@@ -68,10 +73,11 @@ export default async function memoryChild({ quick }) {
     return [];
   }
   const reps = quick ? 2 : 5;
-  note(`idle child memory: ${reps} × ${CHILDREN} forkline children and ${CHILDREN} bare node children, in turns…`);
-  const samples = { forkline: [], bare: [] };
+  note(`idle child memory: ${reps} × ${CHILDREN} forkline children, bare node children and bare ones with a thread, in turns…`);
+  const samples = { forkline: [], bare: [], thread: [] };
   for (let rep = 0; rep < reps; rep++) {
-    samples.bare.push(...(await bareChildren()));
+    samples.bare.push(...(await bareChildren(false)));
+    samples.thread.push(...(await bareChildren(true)));
     samples.forkline.push(...(await forklineChildren()));
   }
   const mb = (values) => values.map((bytes) => bytes / (KB * KB));
@@ -82,6 +88,7 @@ export default async function memoryChild({ quick }) {
   ].map(([key, field, why]) => {
     const forkline = mb(samples.forkline.map((sample) => sample[key]));
     const bare = mb(samples.bare.map((sample) => sample[key]));
+    const thread = mb(samples.thread.map((sample) => sample[key]));
     return makeCase({
       group: 'memory',
       name: `idle child ${field} (forkline after one call vs bare node + IPC)`,
@@ -89,8 +96,8 @@ export default async function memoryChild({ quick }) {
       better: 'lower',
       serialization: serializationLabel(undefined),
       forkline: median(forkline),
-      baselines: { raw: median(bare) },
-      notes: `${why}; forkline +${(median(forkline) - median(bare)).toFixed(1)} MB; medians of ${forkline.length} forkline and ${bare.length} bare children, forkline ${range(forkline)}, bare ${range(bare)}`,
+      baselines: { raw: median(bare), raw_with_a_thread: median(thread) },
+      notes: `${why}; forkline +${(median(forkline) - median(bare)).toFixed(1)} MB, of which one idle worker thread +${(median(thread) - median(bare)).toFixed(1)} MB; medians of ${forkline.length} forkline and ${bare.length} bare children, forkline ${range(forkline)}, bare ${range(bare)}`,
     });
   });
 }
