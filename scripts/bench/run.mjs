@@ -4,10 +4,10 @@
  *
  * Groups: throughput, comm, roundtrip, scaling, startup, cli, rss, memory, scale (forkline/queue against
  * raw BullMQ and raw Redis streams, over a redis-server it starts: scripts/bench/queue-scale.mjs).
- * `--quick` runs each group in under a minute, all of them in about two on a quiet 2-core machine
- * (scale ~45 s of it: a killed worker's call takes seconds to recover by design; at load average
- * 10, a --quick run took 6 minutes, memory 37 s and roundtrip 16 s of it); `--out FILE` writes
- * the results elsewhere. The table's header and `meta` record the Node and V8 versions, and each
+ * `--quick` took about a minute and a half on a quiet 2-core machine before the memory group came
+ * (scale ~45 s of it: a killed worker's call takes seconds to recover by design); at load average
+ * 10 a whole --quick run took 6 minutes, memory 37 s and roundtrip 16 s of it. `--out FILE`
+ * writes the results elsewhere. The table's header and `meta` record the Node and V8 versions, and each
  * case the serialization its forkline side used.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
