@@ -12,6 +12,7 @@ import { deferredWorker } from './deferred-worker.js';
 import { Outbox } from '../wire/outbox.js';
 import { FRAME_KEY, type Frame, type HostEnvelope } from '../wire/protocol.js';
 import type { WireFormat } from '../wire/serializable.js';
+import { keepAlive } from './keep-alive.js';
 import { descendants, signalAll } from './process-tree.js';
 import type { WorkerExit, WorkerFactory, WorkerHandle, WorkerListener } from './worker-handle.js';
 
@@ -162,5 +163,6 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
       signalAll(tree, 'SIGTERM');
       setTimeout(() => signalAll(tree, 'SIGKILL'), options.killGracePeriod).unref();
     },
+    keepAlive: (on) => keepAlive(subprocess, on),
   };
 }

@@ -33,6 +33,11 @@ class FakeWorker implements WorkerHandle {
     this.killed = true;
     setImmediate(() => this.exit({ exitCode: null, signal: 'SIGTERM' }));
   }
+  /** What the pool said of keeping the host alive, in order. */
+  readonly kept: boolean[] = [];
+  keepAlive(on: boolean): void {
+    this.kept.push(on);
+  }
   /** Ids of the calls it was told to run, in order. */
   get runs(): number[] {
     return this.sent.flatMap((envelope) => (envelope.t === 'run' ? [envelope.id] : []));
