@@ -208,4 +208,14 @@ describe('types', () => {
       expect(signal).toBeUndefined();
     });
   });
+
+  test('warm() takes nothing and resolves with nothing', async () => {
+    const scheduler = Scheduler.withSequential();
+    exactly<void>()(await exactly<Promise<void>>()(scheduler.warm()));
+    await scheduler.close();
+    typeOnly(() => {
+      // @ts-expect-error -- warm() starts the pool's own size; the size is withProcesses()'s.
+      void scheduler.warm(4);
+    });
+  });
 });
