@@ -209,9 +209,10 @@ describe('types', () => {
     });
   });
 
-  test('warm() takes nothing and resolves with nothing', async () => {
+  test('warm() takes nothing and is a Promise<void>', async () => {
     const scheduler = Scheduler.withSequential();
-    exactly<void>()(await exactly<Promise<void>>()(scheduler.warm()));
+    const ready = exactly<Promise<void>>()(scheduler.warm());
+    await ready;
     await scheduler.close();
     typeOnly(() => {
       // @ts-expect-error -- warm() starts the pool's own size; the size is withProcesses()'s.
