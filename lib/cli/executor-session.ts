@@ -1,6 +1,6 @@
 /**
  * The one place `forkline run` touches the scheduler, through its public long-lived API: it
- * opens a pool with `start()`, submits calls and awaits each future, stops with `stop()` (calls
+ * warms the pool with `warm()` while the runner reads its input, opens it with `start()`, submits calls and awaits each future, stops with `stop()` (calls
  * not started are cancelled at once; a second stop kills the running ones), and ends with
  * `close()`.
  *
@@ -107,14 +107,28 @@ export class ExecutorSession {
     };
     this.#task.on('done', settled, { hidden: true });
     this.#task.on('cancelled', settled, { hidden: true });
-    // A long-lived pool: every call's error goes to whoever awaits it (this session), never to
-    // a policy. It starts synchronously: calls can be submitted as soon as this returns.
-    this.#scheduler.start();
   }
 
-  /** Starts the children's run; calls can be made at once (they queue until a child is up). */
-  static open(options: SessionOptions): ExecutorSession {
-    return new ExecutorSession(options);
+  /**
+   * Builds the session and starts its children booting, while the runner reads the resume file
+   * and counts the input. Until start() they keep nothing alive: a run that ends before it
+   * (a usage error, an unreadable input) exits as it would have, and its children with it. A
+   * failure to start is the calls' to report (WorkerCrashedError), so warm()'s is ignored here.
+   */
+  static warm(options: SessionOptions): ExecutorSession {
+    const session = new ExecutorSession(options);
+    session.#scheduler.warm().catch(() => undefined);
+    return session;
+  }
+
+  /**
+   * Opens the pool on the children warm() started: calls can be made at once (they queue until
+   * a child is up). A long-lived pool: every call's error goes to whoever awaits it (this
+   * session), never to a policy.
+   */
+  start(): this {
+    this.#scheduler.start();
+    return this;
   }
 
   /** The task's name, for headings. */

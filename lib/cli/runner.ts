@@ -38,6 +38,10 @@ export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<num
 }
 
 async function runLocked(settings: RunSettings, io: RunnerIO): Promise<number> {
+  // A task's console.log must not land in the JSON lines on stdout, nor under a live frame.
+  const live = settings.progress !== 'off' && io.stderr.isTTY;
+  // The children boot while the resume file and the input are read (executor-session.ts).
+  const session = ExecutorSession.warm({ ...settings, childStdout: settings.json || live ? 'stderr' : 'stdout' });
   // The task as each record names it: its module relative to the results file, and its export.
   const taskId = `${relative(dirname(settings.out), settings.module) || settings.module}#${settings.exportName}`;
   const finished = settings.resume ? await readFinished(settings.out) : { succeeded: new Map<number, string>(), failed: 0, unreadable: 0, tasks: new Set<string>() };
@@ -58,9 +62,7 @@ async function runLocked(settings: RunSettings, io: RunnerIO): Promise<number> {
   const isStopping = () => stopping.signal.aborted;
   let fatal: unknown;
 
-  // A task's console.log must not land in the JSON lines on stdout, nor under a live frame.
-  const live = settings.progress !== 'off' && io.stderr.isTTY;
-  const session = ExecutorSession.open({ ...settings, childStdout: settings.json || live ? 'stderr' : 'stdout' });
+  session.start();
   const title = `forkline run ${settings.exportName}`;
   const display = session.progress({
     mode: settings.progress === 'off' ? 'none' : 'auto',
