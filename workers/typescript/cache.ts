@@ -1,6 +1,6 @@
 /**
- * The on-disk transpile cache: one file per transpiled module, named by a hash of everything its
- * output depends on.
+ * The on-disk transpile cache: files named by a short hash of what they are for ({@link nameOf}),
+ * each holding the full key it was written under, so a reader checks what it finds.
  *
  * Its files are executed, so nothing in it is trusted by path. The directory must be a real
  * directory (checked with `lstat`: a symlink named like it is refused, since it can be re-pointed
@@ -67,24 +67,41 @@ export function store(file: string, output: string): void {
 }
 
 /**
+ * A file name for `key`: 64 bits of two FNV-1a hashes, hex. Not a digest anyone must trust (a
+ * file holds its full key, which its reader compares), so no `node:crypto` to load (~5 ms on a
+ * child's first TypeScript module); two keys sharing a name only cost a miss.
+ */
+export function nameOf(key: string): string {
+  let low = 0x811c9dc5;
+  let high = 0x6c62272e;
+  for (let index = 0; index < key.length; index++) {
+    const code = key.charCodeAt(index);
+    low = Math.imul(low ^ code, 0x01000193);
+    high = Math.imul(high ^ code, 0x01000193) ^ (low >>> 15);
+  }
+  return (high >>> 0).toString(16).padStart(8, '0') + (low >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
  * Runs `make` for `file` with the file's lock held, unless another process is making it: then
- * waits for its output. Children of one pool start together and would all load the compiler
- * for the same file; one transpiles, the others wait.
+ * waits for what it writes, and takes what `usable` makes of it, unless that is undefined (not
+ * what this process needs). Children of one pool start together
+ * and would all load the compiler for the same file; one transpiles, the others wait.
  *
  * The lock is a directory (mkdir is atomic) holding a file named after the owner's pid, so a lock
  * left by a process that died (a killed child) is taken over at once.
  */
-export function once(file: string, make: () => string): string {
+export function once<T>(file: string, make: () => { content: string; value: T }, usable: (content: string) => T | undefined): T {
   const lock = `${file}.lock`;
   const acquired = acquire(lock);
   if (!acquired) {
-    const written = waitFor(file, lock);
+    const written = waitFor(file, lock, usable);
     if (written !== undefined) return written;
   }
   try {
-    const output = make();
-    store(file, output);
-    return output;
+    const { content, value } = make();
+    store(file, content);
+    return value;
   } finally {
     if (acquired) rmSync(lock, { recursive: true, force: true });
   }
@@ -128,14 +145,18 @@ function held(lock: string): boolean {
   }
 }
 
-/** Waits for another process to write `file`; undefined if it gave up (owner gone, or too long). */
-function waitFor(file: string, lock: string): string | undefined {
+/** Waits for another process to write a usable `file`; undefined if it gave up (owner gone, or too long). */
+function waitFor<T>(file: string, lock: string, usable: (content: string) => T | undefined): T | undefined {
   const end = Date.now() + STALE_MS;
+  const read = () => {
+    const written = readCached(file);
+    return written === undefined ? undefined : usable(written);
+  };
   while (Date.now() < end) {
     sleep(15);
-    const written = readCached(file);
+    const written = read();
     if (written !== undefined) return written;
-    if (!held(lock)) return readCached(file);
+    if (!held(lock)) return read();
   }
   return undefined;
 }

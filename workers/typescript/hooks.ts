@@ -6,9 +6,11 @@
  * returns a promise): {@link orElse} handles either.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { formatOf } from './package-type.js';
 import { projectOf } from './project.js';
+import type * as Tsconfig from './tsconfig.js';
 import { transpileCached } from './transpile.js';
 
 const TYPESCRIPT = /\.[cm]?tsx?$/;
@@ -34,6 +36,8 @@ interface Loaded {
 }
 type Maybe<T> = T | Promise<T>;
 
+const require = createRequire(import.meta.url);
+
 export function resolve(specifier: string, context: ResolveContext, next: (specifier: string, context: ResolveContext) => Maybe<Resolved>): Maybe<Resolved> {
   const parent = context.parentURL;
   const fromTypeScript = parent !== undefined && parent.startsWith('file:') && TYPESCRIPT.test(parent);
@@ -58,9 +62,14 @@ export function load(url: string, context: object, next: (url: string, context: 
   return { format, source: transpileCached(readFileSync(path, 'utf8'), path, format), shortCircuit: true };
 }
 
-/** The file a tsconfig `paths` alias names, as tsc resolves it; undefined if none matches. */
+/**
+ * The file a tsconfig `paths` alias names, as tsc resolves it; undefined if none matches. The
+ * matcher needs get-tsconfig, loaded only for a project that has aliases.
+ */
 function mappedPath(specifier: string, parent: string): string | undefined {
-  const candidates = projectOf(parent).paths?.(specifier) ?? [];
+  if (!projectOf(parent).aliases) return undefined;
+  const { pathsMatcher } = require('./tsconfig.js') as typeof Tsconfig;
+  const candidates = pathsMatcher(parent)?.(specifier) ?? [];
   for (const candidate of candidates) {
     for (const base of RELATIVE_JS.test(`./${candidate}`) ? [candidate, candidate.replace(/js$/, 'ts')] : [candidate]) {
       for (const suffix of SUFFIXES) {
