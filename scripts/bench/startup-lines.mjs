@@ -10,7 +10,10 @@
  * which goes first alternates from one rep to the next, so a machine that slows down or speeds up
  * during a run weighs on each case alike. Printed per case: the median of the reps and their
  * range; per line: TS warm / JS as a ratio of medians, against the issue's target (≤ 1.1× where
- * hooks run in-thread, ≤ 1.3× on Node 20).
+ * hooks run in-thread, ≤ 1.3× on Node 20). The task modules (tasks/first-task.*: startup.* that
+ * also report their child's state) say how much CPU their child had used when the call ran, all
+ * threads counted: on a shared machine the wall clock also measures everyone else, CPU time much
+ * less, so a second table gives the child's CPU ms at the first call.
  *
  * `--cpu-prof DIR` instead runs one JS and one warm-cache TS first task per line with the child
  * under `--cpu-prof`, writing the profiles to DIR/<line>/.
@@ -69,6 +72,11 @@ async function allLines() {
         `${ratio.toFixed(2)}× (target ≤ ${target}×: ${ratio <= target ? 'met' : 'missed'})\n`,
     );
   }
+  process.stdout.write(`\nThe child's CPU ms (all threads) when the first call ran: median [min–max]\n`);
+  for (const result of results) {
+    const { js, ts, tsCold } = result.cpu;
+    process.stdout.write(`${result.node.padEnd(10)}${cell(js)}${cell(ts)}${cell(tsCold)}${(ts.median / js.median).toFixed(2)}×\n`);
+  }
   const json = option('--json', undefined);
   if (json) writeFileSync(json, `${JSON.stringify({ date: new Date().toISOString(), reps, coldReps, results }, null, 2)}\n`);
 }
@@ -81,11 +89,12 @@ function cell({ median, min, max }) {
 async function oneLine() {
   // Imported here: the parent process only starts hosts and never loads forkline.
   const { Scheduler, taskRef } = await import('forkline');
-  const JS = taskRef(new URL('./tasks/startup.mjs', import.meta.url), 'greet');
-  const TS = taskRef(new URL('./tasks/startup.ts', import.meta.url), 'greet');
+  const JS = taskRef(new URL('./tasks/first-task.mjs', import.meta.url), 'greet');
+  const TS = taskRef(new URL('./tasks/first-task.ts', import.meta.url), 'greet');
+  const cpu = { js: [], ts: [], tsCold: [] };
 
-  /** ms from a new scheduler to the first result of `ref`. */
-  async function firstTask(ref, cacheDirectory, execArgv = []) {
+  /** ms from a new scheduler to the first result of `ref`; the child's CPU ms go to `into`. */
+  async function firstTask(ref, cacheDirectory, into = [], execArgv = []) {
     const started = performance.now();
     const env = cacheDirectory === undefined ? process.env : { ...process.env, FORKLINE_CACHE_DIR: cacheDirectory };
     const scheduler = Scheduler.withProcesses(1, { env, execArgv });
@@ -99,6 +108,7 @@ async function oneLine() {
     const ms = performance.now() - started;
     await running;
     if (!value?.text) throw new Error('startup task returned nothing');
+    into.push(value.cpuMs);
     return ms;
   }
 
@@ -111,7 +121,7 @@ async function oneLine() {
       for (const [name, ref, cache] of [['js', JS, undefined], ['ts-warm', TS, warmCache]]) {
         const directory = join(profiles, name);
         mkdirSync(directory, { recursive: true });
-        await firstTask(ref, cache, ['--cpu-prof', '--cpu-prof-dir', directory]);
+        await firstTask(ref, cache, [], ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', directory]);
       }
       process.stdout.write('{}\n');
       return;
@@ -119,13 +129,13 @@ async function oneLine() {
     const times = { js: [], ts: [], tsCold: [] };
     for (let rep = 0; rep < reps; rep++) {
       const cases = [
-        async () => times.js.push(await firstTask(JS)),
-        async () => times.ts.push(await firstTask(TS, warmCache)),
+        async () => times.js.push(await firstTask(JS, undefined, cpu.js)),
+        async () => times.ts.push(await firstTask(TS, warmCache, cpu.ts)),
       ];
       if (rep < coldReps) {
         const cold = mkdtempSync(join(tmpdir(), 'forkline-bench-cold-'));
         coldCaches.push(cold);
-        cases.push(async () => times.tsCold.push(await firstTask(TS, cold)));
+        cases.push(async () => times.tsCold.push(await firstTask(TS, cold, cpu.tsCold)));
       }
       if (rep % 2 === 1) cases.reverse();
       for (const run of cases) await run();
@@ -138,6 +148,7 @@ async function oneLine() {
       js: summary(times.js),
       ts: summary(times.ts),
       tsCold: summary(times.tsCold),
+      cpu: { js: summary(cpu.js), ts: summary(cpu.ts), tsCold: summary(cpu.tsCold) },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
