@@ -27,8 +27,12 @@ function ours(info: { uid: number; mode: number }): boolean {
 export function privateDirectory(): string | undefined {
   const directory = cacheDirectory();
   try {
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
-    const info = lstatSync(directory);
+    // One lstat where the directory exists, as it does after a child's first run.
+    let info = lstatSync(directory, { throwIfNoEntry: false });
+    if (!info) {
+      mkdirSync(directory, { recursive: true, mode: 0o700 });
+      info = lstatSync(directory);
+    }
     return info.isDirectory() && ours(info) ? directory : undefined;
   } catch {
     return undefined;

@@ -8,7 +8,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { formatOf } from './package-type.js';
+import type * as PackageType from './package-type.js';
+import type { ModuleFormat } from './package-type.js';
 import { projectOf } from './project.js';
 import type * as Tsconfig from './tsconfig.js';
 import { transpileCached } from './transpile.js';
@@ -28,6 +29,9 @@ interface Resolved {
   readonly url: string;
   readonly format?: string | null | undefined;
   readonly shortCircuit?: boolean;
+}
+interface LoadContext {
+  readonly format?: string | null | undefined;
 }
 interface Loaded {
   readonly format?: string | null | undefined;
@@ -55,10 +59,14 @@ export function resolve(specifier: string, context: ResolveContext, next: (speci
   );
 }
 
-export function load(url: string, context: object, next: (url: string, context: object) => Maybe<Loaded>): Maybe<Loaded> {
+/** What Node's own resolution says a TypeScript file is (22.18+, where Node can strip types itself). */
+const NODE_FORMATS: Readonly<Record<string, ModuleFormat>> = { 'module-typescript': 'module', 'commonjs-typescript': 'commonjs' };
+
+export function load(url: string, context: LoadContext, next: (url: string, context: LoadContext) => Maybe<Loaded>): Maybe<Loaded> {
   if (!url.startsWith('file:') || !TYPESCRIPT.test(url.split('?')[0] ?? url)) return next(url, context);
   const path = fileURLToPath(url);
-  const format = formatOf(path);
+  // Node (22.18+) has read the package.json already and says; else find it the same way.
+  const format = (context.format ? NODE_FORMATS[context.format] : undefined) ?? (require('./package-type.js') as typeof PackageType).formatOf(path);
   return { format, source: transpileCached(readFileSync(path, 'utf8'), path, format), shortCircuit: true };
 }
 
