@@ -15,6 +15,11 @@
  * threads counted: on a shared machine the wall clock also measures everyone else, CPU time much
  * less, so a second table gives the child's CPU ms at the first call.
  *
+ * Third table: the part of a child's work that differs, alone. A fresh process imports the
+ * child's loader (dist/workers/load.js, as a child has by then) and loads the task module through
+ * it: wall ms and, on Linux, the main thread's own CPU ms (/proc/self/task/PID/schedstat), which
+ * neither other processes nor the process's other threads inflate.
+ *
  * `--cpu-prof DIR` instead runs one JS and one warm-cache TS first task per line with the child
  * under `--cpu-prof`, writing the profiles to DIR/<line>/.
  */
@@ -37,7 +42,8 @@ const reps = Number(option('--reps', '9'));
 const coldReps = Number(option('--cold', '3'));
 const profiles = option('--cpu-prof', undefined);
 
-if (args.includes('--one-line')) await oneLine();
+if (args.includes('--load-probe')) await loadProbe(option('--load-probe'));
+else if (args.includes('--one-line')) await oneLine();
 else await allLines();
 
 /** Runs every line's host in turn and prints the table. */
@@ -76,6 +82,12 @@ async function allLines() {
   for (const result of results) {
     const { js, ts, tsCold } = result.cpu;
     process.stdout.write(`${result.node.padEnd(10)}${cell(js)}${cell(ts)}${cell(tsCold)}${(ts.median / js.median).toFixed(2)}×\n`);
+  }
+  process.stdout.write(`\nThe task module's load in a child (warm cache), ms: wall median [min–max], main-thread CPU median [min–max]\n`);
+  for (const result of results) {
+    const { js, ts } = result.load;
+    const cpuCell = (value) => (value ? cell(value) : '–'.padEnd(22));
+    process.stdout.write(`${result.node.padEnd(10)}JS ${cell(js.wall)}${cpuCell(js.cpu)}TS ${cell(ts.wall)}${cpuCell(ts.cpu)}\n`);
   }
   const json = option('--json', undefined);
   if (json) writeFileSync(json, `${JSON.stringify({ date: new Date().toISOString(), reps, coldReps, results }, null, 2)}\n`);
@@ -141,6 +153,15 @@ async function oneLine() {
       for (const run of cases) await run();
     }
     const summary = (values) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values), values });
+    const load = { js: { wall: [], cpu: [] }, ts: { wall: [], cpu: [] } };
+    for (let rep = 0; rep < reps * 2; rep++) {
+      for (const kind of rep % 2 === 0 ? ['js', 'ts'] : ['ts', 'js']) {
+        const env = { ...process.env, FORKLINE_CACHE_DIR: warmCache };
+        const { wall, cpu } = JSON.parse(execFileSync(process.execPath, [HERE, '--load-probe', kind], { encoding: 'utf8', env }));
+        load[kind].wall.push(wall);
+        if (cpu !== null) load[kind].cpu.push(cpu);
+      }
+    }
     const [major, minor] = process.versions.node.split('.').map(Number);
     const result = {
       node: process.version,
@@ -149,6 +170,7 @@ async function oneLine() {
       ts: summary(times.ts),
       tsCold: summary(times.tsCold),
       cpu: { js: summary(cpu.js), ts: summary(cpu.ts), tsCold: summary(cpu.tsCold) },
+      load: Object.fromEntries(Object.entries(load).map(([kind, { wall, cpu }]) => [kind, { wall: summary(wall), cpu: cpu.length ? summary(cpu) : null }])),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
@@ -160,4 +182,26 @@ function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** In a fresh process: the child's loader imported, then the task module loaded through it; prints JSON. */
+async function loadProbe(kind) {
+  const { readFileSync } = await import('node:fs');
+  const { loadTask } = await import(new URL('../../dist/workers/load.js', import.meta.url).href);
+  const schedstat = `/proc/self/task/${process.pid}/schedstat`;
+  const mainCpu = () => {
+    try {
+      return Number(readFileSync(schedstat, 'utf8').split(' ')[0]) / 1e6;
+    } catch {
+      return null;
+    }
+  };
+  const module = new URL(`./tasks/first-task.${kind === 'ts' ? 'ts' : 'mjs'}`, import.meta.url).href;
+  const cpu = mainCpu();
+  const started = performance.now();
+  const greet = await loadTask({ module, export: 'greet' });
+  const wall = performance.now() - started;
+  const after = mainCpu();
+  if (!greet('probe').text) throw new Error('the task module returned nothing');
+  process.stdout.write(`${JSON.stringify({ wall, cpu: cpu === null || after === null ? null : after - cpu })}\n`);
 }
