@@ -15,8 +15,9 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { TsConfigJsonResolved } from 'get-tsconfig';
-import { nameOf, privateDirectory, readCached, store } from './cache.js';
+import { nameOf, privateDirectory, readCached } from './cache.js';
 import type * as Tsconfig from './tsconfig.js';
+import type * as Write from './write.js';
 
 export type CompilerOptions = NonNullable<TsConfigJsonResolved['compilerOptions']>;
 
@@ -79,7 +80,7 @@ function read(directory: string, record: string | undefined): Project {
   const { readProject } = require('./tsconfig.js') as typeof Tsconfig;
   const { project, inputs } = readProject(directory);
   if (record !== undefined && inputs !== undefined) {
-    store(record, JSON.stringify({ version: RECORD_VERSION, directory, inputs, project } satisfies ProjectRecord));
+    (require('./write.js') as typeof Write).store(record, JSON.stringify({ version: RECORD_VERSION, directory, inputs, project } satisfies ProjectRecord));
   }
   return project;
 }

@@ -8,15 +8,16 @@
  * that keeps the size within the clock's granularity, or a checkout or copy that keeps mtimes,
  * would run stale output). The source is read anyway, so the comparison costs microseconds.
  *
- * A hit needs nothing but `node:fs`; the transform (./transform.ts), the tsconfig reader and
- * `typescript` load on a miss only.
+ * A hit needs nothing but `node:fs`; the transform (./transform.ts), the cache's writing side
+ * (./write.ts), the tsconfig reader and `typescript` load on a miss only.
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { nameOf, once, privateDirectory, readCached } from './cache.js';
+import { nameOf, privateDirectory, readCached } from './cache.js';
 import type { ModuleFormat } from './package-type.js';
 import { projectOf } from './project.js';
 import type * as Transform from './transform.js';
+import type * as Write from './write.js';
 
 /** Bump when the way output is made changes, to leave old cache entries behind. */
 const CACHE_VERSION = '3';
@@ -31,7 +32,7 @@ export function transpileCached(source: string, path: string, format: ModuleForm
   const file = join(directory, `${nameOf(`${key}\0${source}`)}.js`);
   const usable = (content: string) => outputOf(content, key, source);
   const cached = readCached(file);
-  return (cached === undefined ? undefined : usable(cached)) ?? once(file, () => entry(key, source, make()), usable);
+  return (cached === undefined ? undefined : usable(cached)) ?? (require('./write.js') as typeof Write).once(file, () => entry(key, source, make()), usable);
 }
 
 /** An entry: a header line naming the key and the source's length, the source, then the output. */
