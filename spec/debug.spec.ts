@@ -15,7 +15,7 @@ test('DEBUG=forkline:* logs the run, the children and every frame to stderr; wit
   const { stderr } = await run(process.execPath, host, { cwd: root, env: { ...env, DEBUG: 'forkline:*' } });
   expect(stderr).toMatch(/^forkline:scheduler run starts/m);
   expect(stderr).toMatch(/^forkline:pool child \d+ started/m);
-  expect(stderr).toMatch(/^forkline:ipc host -> \d+ \{ '\$forkline': \[ \{ t: 'run'/m);
-  expect(stderr).toMatch(/^forkline:ipc \d+ -> host \{ '\$forkline': \[ \{ t: 'ready'/m);
+  expect(stderr).toMatch(/^forkline:ipc host -> \d+ \[ \{ t: 'define'.*\{ t: 'run'/m);
+  expect(stderr).toMatch(/^forkline:ipc \d+ -> host \[ \{ t: 'ready'/m);
   expect(stderr).toMatch(/^forkline:scheduler run ends: exhausted/m);
 });

@@ -1,8 +1,9 @@
 /**
- * Entry point of a forked child: connects the runtime to the IPC channel and makes sure the child
- * never outlives its host.
+ * Entry point of a forked child: connects the runtime to the frame pipes (lib/wire/pipes.ts) and
+ * makes sure the child never outlives its host.
  */
-import { isFrame, type ChildEnvelope, type Frame, type HostEnvelope } from '../lib/wire/protocol.js';
+import type { ChildEnvelope, Frame, HostEnvelope } from '../lib/wire/protocol.js';
+import { encodeFrame } from '../lib/wire/frame-codec.js';
 import { Outbox } from '../lib/wire/outbox.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, type WireFormat } from '../lib/wire/serializable.js';
 import { dropOutputToClosedPipes } from './closed-output.js';
@@ -10,11 +11,11 @@ import { exitAfterOutput } from './exit.js';
 import { defaultInjectors } from './injectors.js';
 import { forwardOutput } from './forward-output.js';
 import { prefixLines } from './output.js';
+import { readFromHost, writeToHost } from './pipes.js';
 import { Runtime } from './runtime.js';
 import { watchHost } from './watchdog.js';
 
-const send = process.send?.bind(process);
-if (!send) {
+if (!process.send) {
   process.stderr.write('forkline: workers/child.js is started by the forkline host; it has no IPC channel here.\n');
   process.exit(2);
 }
@@ -35,12 +36,14 @@ if (process.env.FORKLINE_PREFIX_OUTPUT === '1') {
 
 const outbox = new Outbox<ChildEnvelope>(
   (frame, done) => {
+    // Written whole before this returns: there is never a backlog, and `drained()` is immediate.
     try {
-      // Returns false under backpressure, which the outbox already tracks through `done`.
-      send(frame, undefined, {}, done);
+      writeToHost(encodeFrame(frame.$forkline, format.serialization));
     } catch (error) {
       done(error as Error);
+      return;
     }
+    done();
   },
   {
     // A task streaming with `await comm.send()` yields only to microtasks: wait for the next
@@ -51,7 +54,7 @@ const outbox = new Outbox<ChildEnvelope>(
     onError: (error, frame) => {
       // A closed channel means the host let go of us (shutdown) or died: nothing to report.
       const code = (error as { code?: string }).code;
-      if (!process.connected || code === 'EPIPE' || code === 'ERR_IPC_CHANNEL_CLOSED') {
+      if (!process.connected || code === 'EPIPE' || code === 'EBADF') {
         exitAfterOutput(0);
         return;
       }
@@ -66,9 +69,12 @@ const outbox = new Outbox<ChildEnvelope>(
 
 const runtime = new Runtime(outbox, format, defaultInjectors());
 
-process.on('message', (message: unknown) => {
-  if (!isFrame(message)) return;
-  for (const envelope of (message as Frame<HostEnvelope>).$forkline) runtime.receive(envelope);
+// The host ends its pipe before it lets go of the channel (lib/pool/child-worker.ts): what it
+// sent last is read before the child exits (watchdog.ts waits for this).
+const hostEnded = new Promise<void>((resolve) => {
+  readFromHost((envelopes) => {
+    for (const envelope of envelopes as HostEnvelope[]) runtime.receive(envelope);
+  }, resolve);
 });
 
 // An error no run caught (a timer's callback threw, a rejection nobody awaited). Report it as the
@@ -89,10 +95,10 @@ function describe(error: unknown): string {
 }
 
 // process.exit() from a task, or the end of the event loop: hand over what is still queued. The
-// channel writes synchronously while the pipe has room, so it reaches the host before we are gone.
+// pipe is written synchronously, so it reaches the host before we are gone.
 process.on('exit', () => outbox.flush());
 
-watchHost();
+watchHost(hostEnded);
 // A terminal's Ctrl-C signals the whole foreground process group, children included. What it
 // means is the host's to decide (forkline run lets running calls finish); a host that dies of it
 // takes its children with it through the watchdog.

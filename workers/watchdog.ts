@@ -18,8 +18,13 @@ setInterval(() => {
 }, ${POLL_MS});
 `;
 
-export function watchHost(): void {
-  process.once('disconnect', () => exitAfterOutput(0));
+/** `hostEnded`: the host's frames are all read; a child that lost its channel exits after that. */
+export function watchHost(hostEnded: Promise<void>): void {
+  process.once('disconnect', () => {
+    // Bounded: a host that died may leave the pipe for the kernel to close.
+    const late = new Promise((resolve) => setTimeout(resolve, 1000).unref());
+    void Promise.race([hostEnded, late]).then(() => exitAfterOutput(0));
+  });
   // Off the start-up path: the first run should not wait for a thread to boot.
   setImmediate(() => {
     const watcher = new Worker(WATCHER, { eval: true, workerData: { parent: process.ppid }, stdout: false, stderr: false });

@@ -2,15 +2,19 @@
  * A worker in a forked child process, started through execa.
  *
  * execa starts the child and escalates SIGTERM to SIGKILL (`forceKillAfterDelay`); the host's
- * exit stops it (below). execa's IPC helpers stay off: they deliver at most one message per
- * macrotask, which would cap throughput, so frames go over the channel directly.
+ * exit stops it (below). Frames go over two pipes of their own (lib/wire/pipes.ts), not the IPC
+ * channel: Node's channel costs an event and, under 'advanced', a V8 deserializer per message,
+ * where a pipe hands over many frames per read (lib/wire/frame-codec.ts).
  */
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type * as Execa from 'execa';
 import { inline, log } from '../debug.js';
 import { deferredWorker } from './deferred-worker.js';
+import { encodeFrame, FrameDecoder } from '../wire/frame-codec.js';
 import { Outbox } from '../wire/outbox.js';
-import { FRAME_KEY, type Frame, type HostEnvelope } from '../wire/protocol.js';
+import { CHILD_TO_HOST_FD, HOST_TO_CHILD_FD, maxFrameBytes } from '../wire/pipes.js';
+import type { Frame, HostEnvelope } from '../wire/protocol.js';
 import type { WireFormat } from '../wire/serializable.js';
 import { descendants, signalAll } from './process-tree.js';
 import type { WorkerExit, WorkerFactory, WorkerHandle, WorkerListener } from './worker-handle.js';
@@ -78,7 +82,8 @@ export function childWorkerFactory(options: ChildWorkerOptions): WorkerFactory {
 
 function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, listener: WorkerListener): WorkerHandle {
   const subprocess = execa(process.execPath, [...sourceMapFlag(options.execArgv), ...options.execArgv, CHILD_ENTRY], {
-    stdio: ['ignore', options.stdout === 'stderr' ? 2 : 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', options.stdout === 'stderr' ? 2 : 'inherit', 'inherit', 'ipc', 'pipe', 'pipe'],
+    // Node's own channel now carries only what a task sends with process.send.
     serialization: options.serialization,
     env: {
       ...options.env,
@@ -97,40 +102,53 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
   log.pool('child %d started', pid);
   stopOnHostExit(subprocess, subprocess);
 
+  // execa's types count the stdio entries up to the IPC channel's only.
+  const pipes = subprocess.stdio as unknown as readonly unknown[];
+  const fromChild = pipes[CHILD_TO_HOST_FD] as Readable;
+  const toChild = pipes[HOST_TO_CHILD_FD] as Writable;
   const outbox = new Outbox<HostEnvelope>((frame, done) => {
-    if (!subprocess.connected) {
+    if (!subprocess.connected || toChild.writableEnded) {
       done(Object.assign(new Error('the channel to the child is closed'), { code: CHANNEL_CLOSED }));
       return;
     }
-    if (log.ipc.enabled) log.ipc('host -> %d %s', pid, inline(frame));
+    if (log.ipc.enabled) log.ipc('host -> %d %s', pid, inline(frame.$forkline));
+    let bytes: Buffer;
     try {
-      subprocess.send(frame, undefined, {}, done);
+      bytes = encodeFrame(frame.$forkline, options.serialization);
     } catch (error) {
       done(error as Error);
+      return;
     }
+    toChild.write(bytes, done);
   }, {
     onError: (error, frame) => {
       // A closed channel is the child exiting: its exit settles what it held.
       const { code } = error as { code?: string };
-      if (code === CHANNEL_CLOSED || code === 'EPIPE' || code === 'ECONNRESET') return;
+      if (code === CHANNEL_CLOSED || code === 'EPIPE' || code === 'ECONNRESET' || code === 'ERR_STREAM_DESTROYED') return;
       for (const envelope of (frame as Frame<HostEnvelope>).$forkline) listener.undeliverable(envelope, error);
     },
   });
+  // A child gone mid-write: its exit says so; the write's callback has the error for the outbox.
+  toChild.on('error', () => undefined);
 
-  subprocess.on('message', (message: unknown) => {
-    // Messages without forkline's key are somebody else's (a task's own process.send): left alone.
-    if (typeof message !== 'object' || message === null || !Object.hasOwn(message, FRAME_KEY)) return;
-    if (log.ipc.enabled) log.ipc('%d -> host %s', pid, inline(message));
-    listener.frame((message as Record<string, unknown>)[FRAME_KEY]);
+  const decoder = new FrameDecoder((envelopes) => {
+    if (log.ipc.enabled) log.ipc('%d -> host %s', pid, inline(envelopes));
+    listener.frame(envelopes);
+  }, (problem) => listener.corrupt(`${problem} (fd ${CHILD_TO_HOST_FD} of a child carries forkline's frames: did a task write to it?)`), maxFrameBytes(options.maxPayloadBytes));
+  fromChild.on('data', (chunk: Buffer) => decoder.push(chunk));
+  // Every byte the child wrote is read once its end of the pipe closes (it exited).
+  const drained = new Promise<void>((resolve) => {
+    fromChild.once('end', () => {
+      decoder.end();
+      resolve();
+    });
+    fromChild.once('close', resolve);
+    fromChild.on('error', () => resolve());
   });
 
-  // 'exit' may come before the last messages are read; 'disconnect' comes after. Report the exit
-  // once both happened, so every envelope the child sent is delivered before its crash is.
-  const disconnected = new Promise<void>((resolve) => {
-    if (!subprocess.connected) resolve();
-    else subprocess.once('disconnect', resolve);
-  });
-  void Promise.all([subprocess, disconnected]).then(([result]) => {
+  // 'exit' may come before the last frames are read. Report the exit once the pipe has ended
+  // too, so every envelope the child sent is delivered before its crash is.
+  void Promise.all([subprocess, drained]).then(([result]) => {
     const exit: WorkerExit = {
       exitCode: result.exitCode ?? null,
       signal: result.signal ?? null,
@@ -151,6 +169,8 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
     },
     close: () => {
       outbox.flush();
+      // The pipe first: the child reads what it holds before it acts on the disconnect.
+      toChild.end();
       if (subprocess.connected) subprocess.disconnect();
     },
     kill: () => {

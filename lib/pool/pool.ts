@@ -160,6 +160,7 @@ export class Pool implements Executor {
   #spawn(): void {
     const worker: PoolWorker = new PoolWorker(this.#options.factory, {
       frame: (envelopes) => receiveFrame(this.#sink, worker, envelopes),
+      corrupt: (problem) => this.#sink.violation(worker, problem),
       exit: (exit) => this.#onExit(worker, exit),
       undeliverable: (envelope, error) => this.#undeliverable(worker, envelope, error),
     });

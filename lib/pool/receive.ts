@@ -33,7 +33,7 @@ export interface FrameSink {
 export function receiveFrame(sink: FrameSink, worker: PoolWorker, envelopes: unknown): void {
   if (worker.state === 'violated') return;
   if (!Array.isArray(envelopes)) {
-    sink.violation(worker, `a frame's \`$forkline\` is ${typeof envelopes}, not a list of envelopes`);
+    sink.violation(worker, `a frame is ${envelopes === null ? 'null' : typeof envelopes}, not a list of envelopes`);
     return;
   }
   let settled = false;

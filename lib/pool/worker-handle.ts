@@ -17,6 +17,8 @@ export interface WorkerListener {
    * forkline's key. The pool validates each envelope (lib/wire/validate.ts).
    */
   frame(envelopes: unknown): void;
+  /** The worker's byte stream could not be read as frames (`problem` says why): nothing more is read. */
+  corrupt(problem: string): void;
   /** Called once, after every envelope the worker sent has been delivered. */
   exit(exit: WorkerExit): void;
   /** The channel could not carry `envelope` (a value in it cannot be serialized). */

@@ -1,6 +1,6 @@
 /**
  * Frames from a child are untrusted input (issue 9, items 7 and 8): a task can write anything to
- * the channel under forkline's key. A frame that breaks the protocol fails that child's call with
+ * the pipe the runtime writes its frames to (fd 4), valid frames or no frames at all. A frame that breaks the protocol fails that child's call with
  * ProtocolError and replaces the child; the host never throws, and the run never hangs. A forged
  * `exiting` proves nothing: the call it came from is not run again.
  */
@@ -21,12 +21,15 @@ const logFile = () => join(tempDir(), 'runs.log');
 
 const violations: [Forged.ForgedFrame, RegExp][] = [
   ['null-envelope', /an envelope is null, not an object/],
-  ['not-a-list', /a frame's `\$forkline` is number, not a list of envelopes/],
+  ['not-a-list', /a frame is number, not a list of envelopes/],
   ['unknown-type', /an envelope has type "bogus", which is no child → host envelope/],
   ['message-data-not-a-list', /the "comm message" envelope's `data` is not a list of messages/],
   ['errors-a-number', /the "error" envelope's `error.errors` is not a list/],
   ['dropped-never-cancelled', /the child dropped call \d+, which was never cancelled/],
   ['result-without-id', /the "result" envelope's `id` is not a call id/],
+  ['text-not-frames', /a frame says it holds \d+ bytes, over the \d+ a frame may \(fd 4 of a child carries forkline's frames: did a task write to it\?\)/],
+  ['unknown-form', /a frame has form byte 88, which is neither JSON nor V8/],
+  ['broken-json', /a frame could not be decoded \(.*JSON/],
 ];
 
 test.each(violations)('a malformed frame (%s) fails the call with ProtocolError and replaces the child; the host goes on', async (what, problem) => {
@@ -58,6 +61,18 @@ test.each(violations)('a malformed frame (%s) fails the call with ProtocolError 
   // The call after it ran on a new child.
   expect(pids).toHaveLength(2);
   expect(pids[1]).not.toBe(pids[0]);
+});
+
+test("a task's own process.send() under forkline's old key is not a frame: the call's own result stands", async () => {
+  const scheduler = Scheduler.withProcesses(1);
+  const send = scheduler.task(forged.sendOverChannel, { plugins: [Comm.Plugin()] });
+  const results: unknown[] = [];
+  send.on('result', (_future, value) => void results.push(value));
+  scheduler.on('start', () => void send.submit());
+  await scheduler.run({ timeout: 15_000 });
+
+  expect(results).toEqual([7]);
+  expect(send.eventCounts).toEqual({ submitted: 1, done: 1, result: 1 });
 });
 
 test("an own __proto__ key in a child's error properties stays a key: the error keeps its prototype", async () => {

@@ -7,7 +7,7 @@ import type { WorkerExit, WorkerHandle, WorkerListener } from '../../lib/pool/wo
 import { deferredWorker } from '../../lib/pool/deferred-worker.js';
 
 function recordingListener(exits: WorkerExit[]): WorkerListener {
-  return { frame: () => undefined, exit: (exit) => void exits.push(exit), undeliverable: () => undefined };
+  return { frame: () => undefined, corrupt: () => undefined, exit: (exit) => void exits.push(exit), undeliverable: () => undefined };
 }
 
 test('calls made before the worker starts reach it in order once it has; later ones go straight through', async () => {
