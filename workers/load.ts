@@ -55,7 +55,7 @@ async function importModule(task: TaskIdentity): Promise<Record<string, unknown>
     try {
       // Loaded here, not at the top: a JavaScript-only child never reads the TypeScript machinery.
       const { installTypeScriptHooks } = await import('./typescript/install.js');
-      installTypeScriptHooks();
+      await installTypeScriptHooks();
       process.setSourceMapsEnabled(true);
     } catch {
       // The environment forbids loader hooks (jest's sandbox); it loads TypeScript its own way.

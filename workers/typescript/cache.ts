@@ -1,6 +1,6 @@
 /**
- * The on-disk transpile cache: one file per transpiled module, named by a hash of everything its
- * output depends on.
+ * The on-disk transpile cache: files named by a short hash of what they are for ({@link nameOf}),
+ * each holding the full key it was written under, so a reader checks what it finds.
  *
  * Its files are executed, so nothing in it is trusted by path. The directory must be a real
  * directory (checked with `lstat`: a symlink named like it is refused, since it can be re-pointed
@@ -8,8 +8,10 @@
  * symlinks and checked on the open descriptor (a regular file, ours, not group- or
  * world-writable) before its content is used. A directory that fails a check is not used: the
  * module is transpiled every time, which costs only speed.
+ *
+ * This is the reading side, all a warm child needs; writing and its lock are ./write.ts.
  */
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,8 +29,12 @@ function ours(info: { uid: number; mode: number }): boolean {
 export function privateDirectory(): string | undefined {
   const directory = cacheDirectory();
   try {
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
-    const info = lstatSync(directory);
+    // One lstat where the directory exists, as it does after a child's first run.
+    let info = lstatSync(directory, { throwIfNoEntry: false });
+    if (!info) {
+      mkdirSync(directory, { recursive: true, mode: 0o700 });
+      info = lstatSync(directory);
+    }
     return info.isDirectory() && ours(info) ? directory : undefined;
   } catch {
     return undefined;
@@ -54,98 +60,21 @@ export function readCached(file: string): string | undefined {
   }
 }
 
-/** Written aside (never through an existing file) and renamed, so no reader sees half a file. */
-export function store(file: string, output: string): void {
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    writeFileSync(temporary, output, { mode: 0o600, flag: 'wx' });
-    renameSync(temporary, file);
-  } catch {
-    // A cache that cannot be written only costs speed.
-    rmSync(temporary, { force: true });
-  }
-}
-
 /**
- * Runs `make` for `file` with the file's lock held, unless another process is making it: then
- * waits for its output. Children of one pool start together and would all load the compiler
- * for the same file; one transpiles, the others wait.
- *
- * The lock is a directory (mkdir is atomic) holding a file named after the owner's pid, so a lock
- * left by a process that died (a killed child) is taken over at once.
+ * A file name for `key`: 64 bits of two FNV-1a hashes, hex. Not a digest anyone must trust (a
+ * file holds its full key, which its reader compares), so no `node:crypto` to load (~5 ms on a
+ * child's first TypeScript module); two keys sharing a name only cost a miss.
  */
-export function once(file: string, make: () => string): string {
-  const lock = `${file}.lock`;
-  const acquired = acquire(lock);
-  if (!acquired) {
-    const written = waitFor(file, lock);
-    if (written !== undefined) return written;
+export function nameOf(key: string): string {
+  let low = 0x811c9dc5;
+  let high = 0x6c62272e;
+  for (let index = 0; index < key.length; index++) {
+    const code = key.charCodeAt(index);
+    low = Math.imul(low ^ code, 0x01000193);
+    high = Math.imul(high ^ code, 0x01000193) ^ (low >>> 15);
   }
-  try {
-    const output = make();
-    store(file, output);
-    return output;
-  } finally {
-    if (acquired) rmSync(lock, { recursive: true, force: true });
-  }
+  return (high >>> 0).toString(16).padStart(8, '0') + (low >>> 0).toString(16).padStart(8, '0');
 }
-
-function acquire(lock: string): boolean {
-  try {
-    mkdirSync(lock, { mode: 0o700 });
-    try {
-      writeFileSync(join(lock, String(process.pid)), '', { flag: 'wx' });
-    } catch {
-      // The lock still holds; only a dead owner cannot be recognised.
-    }
-    return true;
-  } catch {
-    return !held(lock);
-  }
-}
-
-/** Whether a live process holds the lock (a lock just made, owner not yet written, counts as held). */
-function held(lock: string): boolean {
-  let owners: string[];
-  try {
-    owners = readdirSync(lock);
-  } catch {
-    return false;
-  }
-  const [owner] = owners;
-  if (owner === undefined) {
-    try {
-      return Date.now() - lstatSync(lock).mtimeMs < STALE_MS;
-    } catch {
-      return false;
-    }
-  }
-  try {
-    process.kill(Number(owner), 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
-  }
-}
-
-/** Waits for another process to write `file`; undefined if it gave up (owner gone, or too long). */
-function waitFor(file: string, lock: string): string | undefined {
-  const end = Date.now() + STALE_MS;
-  while (Date.now() < end) {
-    sleep(15);
-    const written = readCached(file);
-    if (written !== undefined) return written;
-    if (!held(lock)) return readCached(file);
-  }
-  return undefined;
-}
-
-/** The hooks are synchronous (in-thread under `module.registerHooks()`), so waiting blocks. */
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-const STALE_MS = 10_000;
 
 function safeUser(): string {
   try {

@@ -6,9 +6,12 @@
  * returns a promise): {@link orElse} handles either.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { formatOf } from './package-type.js';
+import type * as PackageType from './package-type.js';
+import type { ModuleFormat } from './package-type.js';
 import { projectOf } from './project.js';
+import type * as Tsconfig from './tsconfig.js';
 import { transpileCached } from './transpile.js';
 
 const TYPESCRIPT = /\.[cm]?tsx?$/;
@@ -27,12 +30,17 @@ interface Resolved {
   readonly format?: string | null | undefined;
   readonly shortCircuit?: boolean;
 }
+interface LoadContext {
+  readonly format?: string | null | undefined;
+}
 interface Loaded {
   readonly format?: string | null | undefined;
   readonly source?: string | ArrayBuffer | NodeJS.TypedArray | null | undefined;
   readonly shortCircuit?: boolean;
 }
 type Maybe<T> = T | Promise<T>;
+
+const require = createRequire(import.meta.url);
 
 export function resolve(specifier: string, context: ResolveContext, next: (specifier: string, context: ResolveContext) => Maybe<Resolved>): Maybe<Resolved> {
   const parent = context.parentURL;
@@ -51,16 +59,25 @@ export function resolve(specifier: string, context: ResolveContext, next: (speci
   );
 }
 
-export function load(url: string, context: object, next: (url: string, context: object) => Maybe<Loaded>): Maybe<Loaded> {
+/** What Node's own resolution says a TypeScript file is (22.18+, where Node can strip types itself). */
+const NODE_FORMATS: Readonly<Record<string, ModuleFormat>> = { 'module-typescript': 'module', 'commonjs-typescript': 'commonjs' };
+
+export function load(url: string, context: LoadContext, next: (url: string, context: LoadContext) => Maybe<Loaded>): Maybe<Loaded> {
   if (!url.startsWith('file:') || !TYPESCRIPT.test(url.split('?')[0] ?? url)) return next(url, context);
   const path = fileURLToPath(url);
-  const format = formatOf(path);
+  // Node (22.18+) has read the package.json already and says; else find it the same way.
+  const format = (context.format ? NODE_FORMATS[context.format] : undefined) ?? (require('./package-type.js') as typeof PackageType).formatOf(path);
   return { format, source: transpileCached(readFileSync(path, 'utf8'), path, format), shortCircuit: true };
 }
 
-/** The file a tsconfig `paths` alias names, as tsc resolves it; undefined if none matches. */
+/**
+ * The file a tsconfig `paths` alias names, as tsc resolves it; undefined if none matches. The
+ * matcher needs get-tsconfig, loaded only for a project that has aliases.
+ */
 function mappedPath(specifier: string, parent: string): string | undefined {
-  const candidates = projectOf(parent).paths?.(specifier) ?? [];
+  if (!projectOf(parent).aliases) return undefined;
+  const { pathsMatcher } = require('./tsconfig.js') as typeof Tsconfig;
+  const candidates = pathsMatcher(parent)?.(specifier) ?? [];
   for (const candidate of candidates) {
     for (const base of RELATIVE_JS.test(`./${candidate}`) ? [candidate, candidate.replace(/js$/, 'ts')] : [candidate]) {
       for (const suffix of SUFFIXES) {

@@ -7,16 +7,24 @@
  * thread of their own.
  */
 import * as nodeModule from 'node:module';
-import { load, resolve } from './hooks.js';
+import type * as Hooks from './hooks.js';
 
-type RegisterHooks = (hooks: { resolve: typeof resolve; load: typeof load }) => unknown;
+type RegisterHooks = (hooks: { resolve: typeof Hooks.resolve; load: typeof Hooks.load }) => unknown;
 
-let installed = false;
+let installing: Promise<void> | undefined;
 
-export function installTypeScriptHooks(): void {
-  if (installed) return;
-  installed = true;
+export function installTypeScriptHooks(): Promise<void> {
+  installing ??= install();
+  return installing;
+}
+
+async function install(): Promise<void> {
   const registerHooks = (nodeModule as { registerHooks?: RegisterHooks }).registerHooks;
-  if (registerHooks) registerHooks({ resolve, load });
-  else nodeModule.register(new URL('./hooks.js', import.meta.url));
+  if (registerHooks) {
+    const { resolve, load } = await import('./hooks.js');
+    registerHooks({ resolve, load });
+  } else {
+    // The hooks thread imports the hooks itself: this thread never needs them.
+    nodeModule.register(new URL('./hooks.js', import.meta.url));
+  }
 }

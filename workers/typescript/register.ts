@@ -19,5 +19,5 @@ if (!CJS_HOSTS && entry !== undefined && /\.[cm]?tsx?$/.test(entry) && formatOf(
   process.exit(1);
 }
 
-installTypeScriptHooks();
+await installTypeScriptHooks();
 process.setSourceMapsEnabled(true);
