@@ -20,6 +20,8 @@ import { descendants, signalAll } from './process-tree.js';
 import type { WorkerExit, WorkerFactory, WorkerHandle, WorkerListener } from './worker-handle.js';
 
 const CHANNEL_CLOSED = 'ERR_IPC_CHANNEL_CLOSED';
+/** How long a child whose end of fd 5 broke may take to exit before it counts as deaf. */
+const DEAF_CHILD_MS = 1000;
 const CHILD_ENTRY = fileURLToPath(new URL('../../workers/child.js', import.meta.url));
 
 export interface ChildWorkerOptions extends WireFormat {
@@ -129,7 +131,24 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
     },
   });
   // A child gone mid-write: its exit says so; the write's callback has the error for the outbox.
-  toChild.on('error', () => undefined);
+  // But a child can also live on with its end closed (a task closed fd 5): the pipe ends or
+  // breaks, and the child hears nothing more and would hold the calls sent to it for ever. Unless
+  // the host ended the pipe itself (close), give an exit a moment to be seen, then replace it.
+  let exited = false;
+  let ending = false;
+  let deaf: NodeJS.Timeout | undefined;
+  const deafened = () => {
+    if (exited || ending || deaf) return;
+    deaf = setTimeout(() => {
+      if (!exited) listener.corrupt(`the child stopped reading fd ${HOST_TO_CHILD_FD}, which carries forkline's frames to it: did a task close it?`);
+    }, DEAF_CHILD_MS).unref();
+  };
+  toChild.on('error', deafened);
+  toChild.on('close', deafened);
+  subprocess.once('exit', () => {
+    exited = true;
+    clearTimeout(deaf);
+  });
 
   const decoder = new FrameDecoder((envelopes) => {
     if (log.ipc.enabled) log.ipc('%d -> host %s', pid, inline(envelopes));
@@ -170,6 +189,7 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
     close: () => {
       outbox.flush();
       // The pipe first: the child reads what it holds before it acts on the disconnect.
+      ending = true;
       toChild.end();
       if (subprocess.connected) subprocess.disconnect();
     },
