@@ -153,7 +153,7 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
   const decoder = new FrameDecoder((envelopes) => {
     if (log.ipc.enabled) log.ipc('%d -> host %s', pid, inline(envelopes));
     listener.frame(envelopes);
-  }, (problem) => listener.corrupt(`${problem} (fd ${CHILD_TO_HOST_FD} of a child carries forkline's frames: did a task write to it?)`), maxFrameBytes(options.maxPayloadBytes));
+  }, (problem) => listener.corrupt(`${problem} on fd ${CHILD_TO_HOST_FD}`), maxFrameBytes(options.maxPayloadBytes));
   fromChild.on('data', (chunk: Buffer) => decoder.push(chunk));
   // Every byte the child wrote is read once its end of the pipe closes (it exited).
   const drained = new Promise<void>((resolve) => {

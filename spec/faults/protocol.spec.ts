@@ -29,7 +29,7 @@ const violations: [Forged.ForgedFrame, RegExp][] = [
   ['errors-a-number', /the "error" envelope's `error.errors` is not a list/],
   ['dropped-never-cancelled', /the child dropped call \d+, which was never cancelled/],
   ['result-without-id', /the "result" envelope's `id` is not a call id/],
-  ['text-not-frames', /a frame says it holds \d+ bytes, over the \d+ a frame may \(fd 4 of a child carries forkline's frames: did a task write to it\?\)/],
+  ['text-not-frames', /a frame says it holds \d+ bytes, over the \d+ a frame may on fd 4\); .* a task must not write to, read from or close them/],
   ['unknown-form', /a frame has form byte 88, which is neither JSON nor V8/],
   ['broken-json', /a frame could not be decoded \(.*JSON/],
 ];
