@@ -157,10 +157,7 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
   fromChild.on('data', (chunk: Buffer) => decoder.push(chunk));
   // Every byte the child wrote is read once its end of the pipe closes (it exited).
   const drained = new Promise<void>((resolve) => {
-    fromChild.once('end', () => {
-      decoder.end();
-      resolve();
-    });
+    fromChild.once('end', () => resolve());
     fromChild.once('close', resolve);
     fromChild.on('error', () => resolve());
   });
@@ -168,6 +165,9 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
   // 'exit' may come before the last frames are read. Report the exit once the pipe has ended
   // too, so every envelope the child sent is delivered before its crash is.
   void Promise.all([subprocess, drained]).then(([result]) => {
+    // A frame cut off by a signal is the kill's doing (SIGKILL, the OOM killer, a limit) and the
+    // exit says so; a child that exited by itself writes whole frames, so a cut one is a task's.
+    if (result.signal === undefined) decoder.end();
     const exit: WorkerExit = {
       exitCode: result.exitCode ?? null,
       signal: result.signal ?? null,
