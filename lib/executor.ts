@@ -83,8 +83,15 @@ export interface ShutdownOptions {
 }
 
 export interface Executor {
-  /** Starts the workers (in the background: calls queue until one is ready). */
+  /** Starts the workers (in the background: calls queue until one is ready), taking those `warm()` started. */
   start(): void;
+  /**
+   * Starts the workers before any run and resolves once they are ready; rejects with a
+   * WorkerStartError if they cannot start, or if a shutdown comes first. Until a `start()`
+   * takes them, they must not keep the host's process alive. Absent where there is nothing to
+   * start ahead (a queue's workers live on other machines).
+   */
+  warm?(): Promise<void>;
   /**
    * Starts no more calls until `shutdown` says to drain, or the next `start`: the run is ending,
    * and a worker freed now must not take a queued call its end will cancel.

@@ -34,6 +34,7 @@ export {
   CallVetoedError,
   TaskLoadError,
   WorkerCrashedError,
+  WorkerStartError,
   CancelledError,
   SerializationError,
   InjectionConflictError,

@@ -208,4 +208,15 @@ describe('types', () => {
       expect(signal).toBeUndefined();
     });
   });
+
+  test('warm() takes nothing and is a Promise<void>', async () => {
+    const scheduler = Scheduler.withSequential();
+    const ready = exactly<Promise<void>>()(scheduler.warm());
+    await ready;
+    await scheduler.close();
+    typeOnly(() => {
+      // @ts-expect-error -- warm() starts the pool's own size; the size is withProcesses()'s.
+      void scheduler.warm(4);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * The one place `forkline run` touches the scheduler, through its public long-lived API: it
- * opens a pool with `start()`, submits calls and awaits each future, stops with `stop()` (calls
+ * The one place `forkline run` runs calls, through the scheduler's public long-lived API: on the
+ * pool warm-pool.ts built and warmed, it opens it with `start()`, submits calls and awaits each future, stops with `stop()` (calls
  * not started are cancelled at once; a second stop kills the running ones), and ends with
  * `close()`.
  *
@@ -20,15 +20,11 @@ import { taskRef } from '../task-ref.js';
 export interface SessionOptions {
   readonly module: string;
   readonly exportName: string;
-  readonly workers: number;
   readonly wallTime: number | undefined;
   readonly cpuTime: number | undefined;
   readonly memory: number | undefined;
   /** Pass `{ comm }` as the task's last argument. */
   readonly comm: boolean;
-  readonly killGracePeriod: number;
-  /** Where the children's stdout goes: the host's stderr when its stdout is data (--json) or a live display runs. */
-  readonly childStdout: 'stdout' | 'stderr';
 }
 
 /** How one attempt of a call ended. */
@@ -71,13 +67,8 @@ export class ExecutorSession {
   /** Every child pid that ran a call, with the most CPU time (ms) read off it. */
   readonly #cpu = new Map<number, number>();
 
-  private constructor(options: SessionOptions) {
-    // JSON both ways: inputs are JSON, results are written as JSON, and it is the faster format.
-    this.#scheduler = Scheduler.withProcesses(options.workers, {
-      serialization: 'json',
-      killGracePeriod: options.killGracePeriod,
-      stdout: options.childStdout,
-    });
+  private constructor(scheduler: Scheduler, options: SessionOptions) {
+    this.#scheduler = scheduler;
     const plugins: AnyPlugin[] = [CALL_STARTS];
     if (options.comm) plugins.push(Comm.Plugin());
     const { wallTime, cpuTime, memory } = options;
@@ -107,14 +98,15 @@ export class ExecutorSession {
     };
     this.#task.on('done', settled, { hidden: true });
     this.#task.on('cancelled', settled, { hidden: true });
-    // A long-lived pool: every call's error goes to whoever awaits it (this session), never to
-    // a policy. It starts synchronously: calls can be submitted as soon as this returns.
+    // A long-lived pool, on the children warm() started: every call's error goes to whoever
+    // awaits it (this session), never to a policy. It starts synchronously: calls can be
+    // submitted as soon as this returns (they queue until a child is up).
     this.#scheduler.start();
   }
 
-  /** Starts the children's run; calls can be made at once (they queue until a child is up). */
-  static open(options: SessionOptions): ExecutorSession {
-    return new ExecutorSession(options);
+  /** Opens `scheduler`'s pool for the task `options` names (warm-pool.ts built the scheduler). */
+  static open(scheduler: Scheduler, options: SessionOptions): ExecutorSession {
+    return new ExecutorSession(scheduler, options);
   }
 
   /** The task's name, for headings. */

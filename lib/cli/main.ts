@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseRunArgs } from './args.js';
-import { EXIT, runBatch } from './runner.js';
+import { EXIT } from './exit-codes.js';
 import { MAIN_HELP, RUN_HELP, UsageError } from './usage.js';
 
 // `forkline run | head -1`: the reader of our stdout may go away. The batch's product is its
@@ -32,7 +32,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(RUN_HELP);
     return EXIT.OK;
   }
-  return runBatch(settings, { stdout: process.stdout, stderr: process.stderr });
+  // The pool warms before the rest of the CLI loads (warm-pool.ts): its children boot meanwhile.
+  const scheduler = (await import('./warm-pool.js')).warmPool(settings, process.stderr);
+  const { runBatch } = await import('./runner.js');
+  return runBatch(settings, { stdout: process.stdout, stderr: process.stderr }, scheduler);
 }
 
 main(process.argv.slice(2)).then(

@@ -5,6 +5,7 @@
  */
 import { dirname, relative } from 'node:path';
 import PQueue from 'p-queue';
+import type { Scheduler } from '../scheduler/scheduler.js';
 import type { RunSettings } from './args.js';
 import { ExecutorSession } from './executor-session.js';
 import { estimateRecords, readInput, type InputRecord } from './input.js';
@@ -18,8 +19,7 @@ import { backoff, shouldRetry, sleep, type RetryPolicy } from './retries.js';
 import { again, onInterrupt } from './signals.js';
 import { formatSummary, SummaryBuilder, type Summary } from './summary.js';
 import { UsageError } from './usage.js';
-
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERRUPTED: 130 } as const;
+import { EXIT } from './exit-codes.js';
 
 /** Where the runner writes: the CLI's streams, replaceable for tests of the seams. */
 export interface RunnerIO {
@@ -27,17 +27,25 @@ export interface RunnerIO {
   readonly stderr: NodeJS.WriteStream;
 }
 
-export async function runBatch(settings: RunSettings, io: RunnerIO): Promise<number> {
-  checkPaths(settings);
-  const lock = lockOut(settings.out, shown(settings.out));
+/** Runs the batch on `scheduler`, which warm-pool.ts built and warmed. */
+export async function runBatch(settings: RunSettings, io: RunnerIO, scheduler: Scheduler): Promise<number> {
   try {
-    return await runLocked(settings, io);
-  } finally {
-    lock.release();
+    checkPaths(settings);
+    const lock = lockOut(settings.out, shown(settings.out));
+    try {
+      return await runLocked(settings, io, scheduler);
+    } finally {
+      lock.release();
+    }
+  } catch (error) {
+    // Refused before its pool opened (a usage error, a locked --out, an unreadable input): its
+    // warm children keep nothing alive, but closing them now lets the process exit at once.
+    await scheduler.close({ wait: false });
+    throw error;
   }
 }
 
-async function runLocked(settings: RunSettings, io: RunnerIO): Promise<number> {
+async function runLocked(settings: RunSettings, io: RunnerIO, scheduler: Scheduler): Promise<number> {
   // The task as each record names it: its module relative to the results file, and its export.
   const taskId = `${relative(dirname(settings.out), settings.module) || settings.module}#${settings.exportName}`;
   const finished = settings.resume ? await readFinished(settings.out) : { succeeded: new Map<number, string>(), failed: 0, unreadable: 0, tasks: new Set<string>() };
@@ -58,9 +66,8 @@ async function runLocked(settings: RunSettings, io: RunnerIO): Promise<number> {
   const isStopping = () => stopping.signal.aborted;
   let fatal: unknown;
 
-  // A task's console.log must not land in the JSON lines on stdout, nor under a live frame.
-  const live = settings.progress !== 'off' && io.stderr.isTTY;
-  const session = ExecutorSession.open({ ...settings, childStdout: settings.json || live ? 'stderr' : 'stdout' });
+  // The children have been booting since main.ts warmed them, meanwhile this read its input.
+  const session = ExecutorSession.open(scheduler, settings);
   const title = `forkline run ${settings.exportName}`;
   const display = session.progress({
     mode: settings.progress === 'off' ? 'none' : 'auto',

@@ -8,7 +8,7 @@
  */
 export { ForklineError, EventNotKnownError, InvalidOptionError, UnknownOptionError } from './base.js';
 export { type RunEnding, SchedulerNotRunningError, CallVetoedError, SchedulerBusyError, CancelledError } from './scheduler.js';
-export { TaskLoadError, WorkerCrashedError } from './task.js';
+export { TaskLoadError, WorkerCrashedError, WorkerStartError } from './task.js';
 export { SerializationError, ProtocolError } from './wire.js';
 export { InjectionConflictError, PluginError } from './plugin.js';
 export { CommTimeoutError, CommCloseRequestError, CommClosedError, CommResponseError } from './comm.js';

@@ -43,3 +43,26 @@ export class WorkerCrashedError extends ForklineError {
   }
 }
 WorkerCrashedError.prototype.name = 'WorkerCrashedError';
+
+/**
+ * `scheduler.warm()` could not get its children ready: they kept dying at boot (`crashed`: its
+ * `cause` is the last one's WorkerCrashedError), or the scheduler was closed first (`closed`).
+ */
+export class WorkerStartError extends ForklineError {
+  override readonly code = 'ERR_WORKER_START';
+  constructor(
+    readonly reason: 'crashed' | 'closed',
+    options?: { readonly failures?: number; readonly cause?: WorkerCrashedError },
+  ) {
+    const cause = options?.cause;
+    const last = cause ? `the last, ${cause.pid === undefined ? 'a child' : `pid ${cause.pid}`}, ${cause.signal ? `was killed by ${cause.signal}` : `exited with code ${cause.exitCode}`}` : '';
+    super(
+      reason === 'closed'
+        ? 'scheduler.warm() failed: the scheduler was closed before its children were ready. Await warm() before close(), or ignore this error when closing on purpose.'
+        : `scheduler.warm() failed: ${options?.failures ?? 'several'} child processes in a row exited before they were ready (${last}). ` +
+            "Node printed why on stderr: usually a bad `execArgv` flag, an `--import` that throws, a missing `cwd`, or an `env` without PATH. Fix the scheduler's options; the next warm(), run() or start() tries again.",
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+WorkerStartError.prototype.name = 'WorkerStartError';

@@ -16,6 +16,7 @@ import { Outbox } from '../wire/outbox.js';
 import { CHILD_TO_HOST_FD, HOST_TO_CHILD_FD, maxFrameBytes } from '../wire/pipes.js';
 import type { Frame, HostEnvelope } from '../wire/protocol.js';
 import type { WireFormat } from '../wire/serializable.js';
+import { keepAlive } from './keep-alive.js';
 import { descendants, signalAll } from './process-tree.js';
 import type { WorkerExit, WorkerFactory, WorkerHandle, WorkerListener } from './worker-handle.js';
 
@@ -202,5 +203,6 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
       signalAll(tree, 'SIGTERM');
       setTimeout(() => signalAll(tree, 'SIGKILL'), options.killGracePeriod).unref();
     },
+    keepAlive: (on) => keepAlive(subprocess, on),
   };
 }

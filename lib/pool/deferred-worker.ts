@@ -25,5 +25,6 @@ export function deferredWorker<T>(loading: Promise<T>, start: (loaded: T) => Wor
     send: (envelope) => void later((started) => started.send(envelope)),
     close: () => void later((started) => started.close()),
     kill: () => void later((started) => started.kill()),
+    keepAlive: (on) => void later((started) => started.keepAlive(on)),
   };
 }

@@ -19,8 +19,8 @@ export interface SinkPool {
   readonly errorClasses: ReadonlyMap<string, ErrorClass>;
   /** The pool's options, read when an envelope comes. */
   readonly options: { readonly killGracePeriod: number; readonly loadTimeout: number };
-  /** A worker became ready: the pool can start again, and has a worker for its line. */
-  readied(): void;
+  /** `worker` became ready: the pool can start again, and has a worker for its line. */
+  readied(worker: PoolWorker): void;
   /** Passed on as the sink's own `finished`: the hot path, with no layer of its own. */
   readonly finished: (worker: PoolWorker, job: Job) => void;
   /** Fails the call `worker` may be running with `error` and replaces the worker. */
@@ -32,7 +32,7 @@ export function poolSink(pool: SinkPool): FrameSink {
     errorClasses: pool.errorClasses,
     ready: (worker) => {
       if (worker.state === 'starting') worker.state = 'ready';
-      pool.readied();
+      pool.readied(worker);
     },
     loading: (worker, job) => loading(pool, worker, job),
     started: (worker, job) => {

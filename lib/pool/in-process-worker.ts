@@ -65,6 +65,8 @@ export function inProcessWorkerFactory(format: WireFormat): WorkerFactory {
       // replaced only once that call has returned, so two never run at once. Its outcome is
       // ignored: the pool has settled it already.
       kill: () => void runtime.abandon().then(() => stop({ exitCode: null, signal: 'SIGTERM' })),
+      // Nothing of it holds the event loop open: the calls it runs do, while they run.
+      keepAlive: () => undefined,
     };
     return handle;
   };

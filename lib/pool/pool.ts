@@ -16,6 +16,7 @@
  * worker's own state and timers pool-worker.ts; one call's record pool-job.ts.
  */
 import { log } from '../debug.js';
+import { WorkerCrashedError, WorkerStartError } from '../errors/index.js';
 import type { Executor, ExecutorCall, HostCommEnvelope, ShutdownOptions } from '../executor.js';
 import type { HostEnvelope } from '../wire/protocol.js';
 import { cancelJob, terminateJob } from './cancel.js';
@@ -29,6 +30,7 @@ import { PoolWorker, TaskNumbers } from './pool-worker.js';
 import { receiveFrame, type FrameSink } from './receive.js';
 import { cancelAllHeld, cancelUnstarted, ExitWaiters } from './shutdown.js';
 import { undeliverable } from './undeliverable.js';
+import { Warming } from './warming.js';
 import { blameExit, failHead, failWaiting, MAX_START_FAILURES } from './worker-exit.js';
 import type { WorkerExit } from './worker-handle.js';
 
@@ -57,6 +59,8 @@ export class Pool implements Executor {
   #shuttingDown: Promise<void> | undefined;
   /** The shutdown stops workers now instead of closing them. */
   #killing = false;
+  /** Children started before a run (warm()), and the promise that they are ready (warming.ts). */
+  readonly #warming = new Warming();
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -64,8 +68,10 @@ export class Pool implements Executor {
     this.#sink = poolSink({
       errorClasses: options.errorClasses,
       options,
-      readied: () => {
+      readied: (worker) => {
         this.#startFailures = 0;
+        if (this.#warming.only) worker.handle.keepAlive(false);
+        this.#warming.check(this.#workers, this.#options.maxWorkers);
         this.#pump();
       },
       finished: (worker, job) => this.#finished(worker, job),
@@ -73,11 +79,43 @@ export class Pool implements Executor {
     });
   }
 
+  /** Takes the children warm() started, if any (they keep the host alive again), and starts the rest. */
   start(): void {
     this.#stopping = false;
     this.#held = false;
     this.#startFailures = 0;
+    if (this.#warming.only) {
+      this.#warming.only = false;
+      for (const worker of this.#workers) worker.handle.keepAlive(true);
+    }
     while (this.#workers.size < this.#options.maxWorkers) this.#spawn();
+  }
+
+  /**
+   * Starts the workers before any call and resolves once `maxWorkers` are ready. Outside a run
+   * the pool is only warm: ready children do not keep the host alive, and children that keep
+   * dying at boot are not retried until the next warm() or start().
+   */
+  warm(): Promise<void> {
+    const ready = this.#warming.wait();
+    if (this.#stopping && !this.#shuttingDown) {
+      this.#stopping = false;
+      this.#startFailures = 0;
+      this.#warming.only = true;
+    }
+    this.#topUp();
+    return ready;
+  }
+
+  /** A warm() waits: start what is missing (a child closed or lost), or resolve it. */
+  #topUp(): void {
+    if (!this.#warming.pending) return;
+    if (this.#stopping) {
+      this.#warming.fail(new WorkerStartError('closed'));
+      return;
+    }
+    while (this.#workers.size < this.#options.maxWorkers) this.#spawn();
+    this.#warming.check(this.#workers, this.#options.maxWorkers);
   }
 
   hold(): void {
@@ -149,6 +187,8 @@ export class Pool implements Executor {
       });
     }
     this.#stopping = true;
+    this.#warming.only = false;
+    this.#warming.fail(new WorkerStartError('closed'));
     const exits = [...this.#workers].map((worker) => this.#exitWaiters.wait(worker));
     for (const worker of this.#workers) {
       if (this.#killing) worker.kill();
@@ -237,13 +277,27 @@ export class Pool implements Executor {
     if (!this.#stopping && (unexpected || worker.replace || needed)) {
       if (this.#startFailures >= MAX_START_FAILURES) {
         failWaiting(takeLine(this.#jobs, this.#line), exit, worker.handle.pid, this.#startFailures);
+        this.#warmFailed(exit, worker.handle.pid);
         // Jobs submitted later get new attempts.
         this.#startFailures = 0;
       } else this.#spawn();
     }
+    this.#topUp();
     this.#pump();
     this.#checkIdle();
     this.#exitWaiters.exited(worker);
+  }
+
+  /**
+   * Children keep dying at boot: a warm() waiting fails, and a pool only warm stops trying (no
+   * run wants its children); a run's calls fail as they would without warm() (failWaiting).
+   */
+  #warmFailed(exit: WorkerExit, pid: number | undefined): void {
+    if (!this.#warming.pending && !this.#warming.only) return;
+    const cause = new WorkerCrashedError(undefined, exit.exitCode, exit.signal, pid);
+    if (exit.error) cause.cause = exit.error;
+    this.#warming.fail(new WorkerStartError('crashed', { failures: this.#startFailures, cause }));
+    if (this.#warming.only) this.#stopping = true;
   }
 
   #checkIdle(): void {

@@ -33,6 +33,11 @@ export interface WorkerHandle {
   close(): void;
   /** Stops the worker now: SIGTERM, then SIGKILL after the grace period. */
   kill(): void;
+  /**
+   * Whether the worker keeps the host's process alive (`true` from its start). A pool warmed
+   * before its run lets go (keep-alive.ts); a worker in the host has nothing to let go of.
+   */
+  keepAlive(on: boolean): void;
 }
 
 /** Makes a worker that reports to `listener`. */

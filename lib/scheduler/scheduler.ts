@@ -44,6 +44,8 @@ export class Scheduler {
   /** The current run's end, and the last run, for close() and for errors of late submits. */
   #ended: Promise<unknown> | undefined;
   #last: Run | undefined;
+  /** warm() started children that no run has taken yet: close() closes them. */
+  #warmed = false;
 
   /**
    * A scheduler on a warm pool of `maxWorkers` child processes (default: one per CPU).
@@ -195,8 +197,39 @@ export class Scheduler {
   }
 
   /**
+   * Starts the pool's children now and resolves once they are ready, so the first call of the
+   * `run()` or `start()` that follows does not wait for Node to boot. Call it early (a CLI while
+   * it reads its input, an app at boot) and await it when convenient; the run takes the same
+   * children. Idempotent: calls share one promise until it settles.
+   *
+   * Until a run takes them, the children do not keep the process alive: a process that warms
+   * and never runs exits as it would have, and stops them as it goes; `close()` stops them
+   * sooner. Rejects with WorkerStartError if children keep dying at boot (a bad `execArgv`),
+   * or if `close()` comes first; a warm() nobody awaits is never an unhandled rejection, and the
+   * run that follows fails its calls the same way. Resolves at once where there is nothing to
+   * start ahead (a queue's workers live on other machines).
+   *
+   * @example
+   * ```ts
+   * const scheduler = Scheduler.withProcesses(2);
+   * const warming = scheduler.warm(); // the children boot while the app starts up
+   * const fib = scheduler.task(jobs.fib);
+   * scheduler.on('start', () => fib.submit(30));
+   * await warming;
+   * await scheduler.run(); // its first call runs on a child that is already up
+   * ```
+   */
+  warm(): Promise<void> {
+    const executor = this.#executor;
+    if (!executor.warm) return Promise.resolve();
+    if (!this.#run) this.#warmed = true;
+    return executor.warm();
+  }
+
+  /**
    * Closes what runs (the pool of `start()`, or a `run()`) and resolves once it has ended and
-   * its children have exited, with how it ended (undefined if nothing ran). By default every
+   * its children have exited, with how it ended (undefined if nothing ran). Children `warm()`
+   * started that no run has taken are stopped too. By default every
    * queued and running call finishes first; `drain: false` cancels the queued ones,
    * `wait: false` cancels the running ones too and stops their children now.
    */
@@ -206,6 +239,9 @@ export class Scheduler {
     if (run) {
       run.close(shutdown);
       await this.#ended;
+    } else if (this.#warmed) {
+      this.#warmed = false;
+      await this.#executor.shutdown({ ...shutdown, reason: 'the scheduler was closed' });
     }
     return (run ?? this.#last)?.exit;
   }
@@ -227,6 +263,8 @@ export class Scheduler {
       settings,
     );
     this.#run = run;
+    // The run takes the children warm() started; its end closes them.
+    this.#warmed = false;
     const ended = run.execute();
     this.#ended = ended.then(
       () => undefined,

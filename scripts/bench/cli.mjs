@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { makeCase, median, note } from './stats.mjs';
+import { makeCase, median, note, serializationLabel } from './stats.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const PROGRAMS = {
@@ -48,6 +48,7 @@ export default async function cli({ quick }) {
   return [
     makeCase({
       group: 'cli',
+      serialization: 'n/a',
       name: "node -e \"await import('forkline')\"",
       unit: 'ms',
       better: 'lower',
@@ -57,6 +58,7 @@ export default async function cli({ quick }) {
     }),
     makeCase({
       group: 'cli',
+      serialization: serializationLabel(undefined),
       name: 'fib×4 program, start to exit',
       unit: 'ms',
       better: 'lower',

@@ -8,7 +8,7 @@ import { Comm } from 'forkline';
 import { RawPool } from './raw-pool.mjs';
 import { tasks, withScheduler } from './session.mjs';
 import { PAYLOADS } from './tasks/payloads.mjs';
-import { makeCase, median, note, perSecond } from './stats.mjs';
+import { SIDES, makeCase, median, note, perSecond } from './stats.mjs';
 
 /** Messages per timed stream, by payload kind. */
 function counts(quick) {
@@ -17,22 +17,23 @@ function counts(quick) {
     : { small: 200_000, '10kb': 40_000, '1mb-string': 400, '1mb-binary': 400 };
 }
 
-const SERIALIZATIONS = {
-  small: ['json', 'advanced'],
-  '10kb': ['json', 'advanced'],
-  '1mb-string': ['json', 'advanced'],
-  '1mb-binary': ['advanced'],
+/** The forkline sides (stats.mjs SIDES) that each payload kind runs on: JSON cannot carry bytes. */
+const KIND_SIDES = {
+  small: ['json', 'default'],
+  '10kb': ['json', 'default'],
+  '1mb-string': ['json', 'default'],
+  '1mb-binary': ['default'],
 };
 
 /**
- * Measures, for one serialization, forkline and raw on each payload kind in turns. Resolves to
+ * Measures, for one side, forkline and its raw pool on each payload kind in turns. Resolves to
  * `{ [kind]: { forkline, raw } }` in messages per second (medians).
  */
-async function measure(serialization, kinds, quick, reps) {
+async function measure(side, kinds, quick, reps) {
   const n = counts(quick);
-  const pool = await RawPool.start(1, serialization);
+  const pool = await RawPool.start(1, side.raw);
   try {
-    return await withScheduler(1, { serialization }, async (scheduler) => {
+    return await withScheduler(1, side.options, async (scheduler) => {
       const task = scheduler.task(tasks.stream, { plugins: [Comm.Plugin()] });
       let received = 0;
       task.on('comm-message', () => {
@@ -69,28 +70,28 @@ async function measure(serialization, kinds, quick, reps) {
 
 export default async function comm({ quick }) {
   const reps = quick ? 3 : 5;
-  const bySerialization = {};
-  for (const serialization of ['json', 'advanced']) {
-    const kinds = Object.keys(SERIALIZATIONS).filter((kind) => SERIALIZATIONS[kind].includes(serialization));
-    note(`comm one-way (${serialization}): ${kinds.join(', ')}…`);
-    bySerialization[serialization] = await measure(serialization, kinds, quick, reps);
+  const bySide = {};
+  for (const [name, side] of Object.entries(SIDES)) {
+    const kinds = Object.keys(KIND_SIDES).filter((kind) => KIND_SIDES[kind].includes(name));
+    note(`comm one-way (forkline ${side.label}, raw ${side.raw}): ${kinds.join(', ')}…`);
+    bySide[name] = await measure(side, kinds, quick, reps);
   }
   const cases = [];
-  const label = (serialization) => `${serialization}${serialization === 'advanced' ? ' (default)' : ''}`;
   // Small and 10 KB: the issue's baseline is process.send with fork()'s default 'json'.
   for (const kind of ['small', '10kb']) {
-    const raw = bySerialization.json[kind].raw;
-    for (const serialization of ['json', 'advanced']) {
-      const { forkline } = bySerialization[serialization][kind];
+    const raw = bySide.json[kind].raw;
+    for (const [name, side] of Object.entries(SIDES)) {
+      const { forkline } = bySide[name][kind];
       cases.push(
         makeCase({
           group: 'comm',
-          name: `comm ${PAYLOADS[kind]}, ${label(serialization)}`,
+          serialization: side.label,
+          name: `comm ${PAYLOADS[kind]}, ${side.label}`,
           unit: 'msg/s',
           better: 'higher',
           forkline,
-          baselines: { raw, raw_advanced: bySerialization.advanced[kind].raw },
-          ...(serialization === 'json' ? {} : { sameSerialization: bySerialization[serialization][kind].raw }),
+          baselines: { raw, raw_advanced: bySide.default[kind].raw },
+          ...(name !== 'json' && side.sameAsRaw ? { sameSerialization: bySide[name][kind].raw } : {}),
           ...(kind === 'small' ? { target: '≥2× raw json process.send', met: forkline / raw >= 2 } : {}),
         }),
       );
@@ -98,16 +99,17 @@ export default async function comm({ quick }) {
   }
   // 1 MB: the baseline is the faster raw serialization; the target is on forkline's default.
   for (const kind of ['1mb-string', '1mb-binary']) {
-    const serializations = SERIALIZATIONS[kind];
-    const raws = Object.fromEntries(serializations.map((serialization) => [serialization, bySerialization[serialization][kind].raw]));
+    const names = KIND_SIDES[kind];
+    const raws = Object.fromEntries(names.map((name) => [SIDES[name].raw, bySide[name][kind].raw]));
     const fastest = Object.keys(raws).reduce((a, b) => (raws[a] >= raws[b] ? a : b));
-    for (const serialization of serializations) {
-      const { forkline } = bySerialization[serialization][kind];
-      const isDefault = serialization === 'advanced';
+    for (const name of names) {
+      const side = SIDES[name];
+      const { forkline } = bySide[name][kind];
       cases.push(
         makeCase({
           group: 'comm',
-          name: `comm ${PAYLOADS[kind]}, ${label(serialization)}`,
+          serialization: side.label,
+          name: `comm ${PAYLOADS[kind]}, ${side.label}`,
           unit: 'msg/s',
           better: 'higher',
           forkline,
@@ -115,8 +117,8 @@ export default async function comm({ quick }) {
             raw: raws[fastest],
             ...Object.fromEntries(Object.entries(raws).filter(([key]) => key !== fastest).map(([key, value]) => [`raw_${key}`, value])),
           },
-          ...(serialization === fastest ? {} : { sameSerialization: raws[serialization] }),
-          ...(isDefault ? { target: `≥0.9× the faster raw (${fastest})`, met: forkline / raws[fastest] >= 0.9 } : {}),
+          ...(side.raw === fastest || !side.sameAsRaw ? {} : { sameSerialization: raws[side.raw] }),
+          ...(name === 'default' ? { target: `≥0.9× the faster raw (${fastest})`, met: forkline / raws[fastest] >= 0.9 } : {}),
         }),
       );
     }

@@ -32,6 +32,7 @@ export default async function scale({ quick }) {
     cases.push(
       makeCase({
         group: 'scale',
+          serialization: 'advanced',
         name: `queue tiny calls (${WORKERS} workers × concurrency ${CONCURRENCY})`,
         unit: 'calls/s',
         better: 'higher',
@@ -54,6 +55,7 @@ export default async function scale({ quick }) {
       cases.push(
         makeCase({
           group: 'scale',
+          serialization: 'advanced',
           name: `queue comm round trip ${label}`,
           unit: 'µs',
           better: 'lower',
@@ -73,6 +75,7 @@ export default async function scale({ quick }) {
         cases.push(
           makeCase({
             group: 'scale',
+          serialization: 'advanced',
             name: `queue killed worker → ${crashRetries === '0' ? 'WorkerCrashedError' : 'result from the other worker'} (lock ${lockDuration / 1000} s, stall ${stalledInterval / 1000} s)`,
             unit: 'ms',
             better: 'lower',

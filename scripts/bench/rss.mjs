@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Comm } from 'forkline';
 import { RawPool } from './raw-pool.mjs';
 import { tasks, withScheduler } from './session.mjs';
-import { makeCase, note } from './stats.mjs';
+import { makeCase, note, serializationLabel } from './stats.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const FIRST = 10_000;
@@ -82,6 +82,7 @@ export default async function rss({ quick }) {
   return [
     makeCase({
       group: 'rss',
+      serialization: serializationLabel(undefined),
       name: `host RSS growth, ${FIRST.toLocaleString('en')} → ${n.toLocaleString('en')} comm messages`,
       unit: 'MB',
       better: 'lower',

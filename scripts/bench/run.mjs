@@ -2,25 +2,28 @@
  * `npm run bench [-- --quick] [GROUP...]`: runs forkline and its baselines side by side, case
  * group by case group, prints the table and writes bench/results.json.
  *
- * Groups: throughput, comm, roundtrip, scaling, startup, cli, rss, scale (forkline/queue against
+ * Groups: throughput, comm, roundtrip, scaling, startup, cli, rss, memory, scale (forkline/queue against
  * raw BullMQ and raw Redis streams, over a redis-server it starts: scripts/bench/queue-scale.mjs).
- * `--quick` runs all of them in about a minute and a half on a 2-core machine (scale ~45 s of
- * it: a killed worker's call takes seconds to recover by design); `--out FILE` writes the
- * results elsewhere.
+ * `--quick` took about a minute and a half on a quiet 2-core machine before the memory group came
+ * (scale ~45 s of it: a killed worker's call takes seconds to recover by design); at load average
+ * 10 a whole --quick run took 6 minutes, memory 37 s and roundtrip 16 s of it. `--out FILE`
+ * writes the results elsewhere. The table's header and `meta` record the Node and V8 versions, and each
+ * case the serialization its forkline side used.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import cli from './cli.mjs';
 import comm from './comm.mjs';
+import memory from './memory.mjs';
 import roundtrip from './roundtrip.mjs';
 import rss from './rss.mjs';
 import scale from './queue-scale.mjs';
 import scaling from './scaling.mjs';
 import startup from './startup.mjs';
 import throughput from './throughput.mjs';
-import { foreignLoad, note, printTable, writeResults } from './stats.mjs';
+import { foreignLoad, note, printTable, serializationLabel, writeResults } from './stats.mjs';
 
-const GROUPS = { throughput, comm, roundtrip, scaling, startup, cli, rss, scale };
+const GROUPS = { throughput, comm, roundtrip, scaling, startup, cli, rss, memory, scale };
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -38,20 +41,29 @@ const started = performance.now();
 const meta = {
   date: new Date().toISOString(),
   node: process.version,
+  v8: process.versions.v8,
+  platform: `${process.platform} ${process.arch}`,
   cpus: availableParallelism(),
   cpu: cpus()[0]?.model,
   quick,
   groups: selected,
   loadavg_before: loadavg().map((value) => Number(value.toFixed(2))),
 };
-process.stderr.write(`forkline bench${quick ? ' --quick' : ''}: ${selected.join(', ')} (load average ${meta.loadavg_before.join(', ')})\n`);
+process.stderr.write(`forkline bench${quick ? ' --quick' : ''} on Node ${process.version}: ${selected.join(', ')} (load average ${meta.loadavg_before.join(', ')})\n`);
+/**
+ * The serialization of cases whose group does not record one: startup.mjs (owned elsewhere)
+ * forks its children with the default.
+ */
+const GROUP_SERIALIZATION = { startup: serializationLabel(undefined) };
 const cases = [];
 const seconds = {};
 const otherLoad = {};
 for (const name of selected) {
   const groupStarted = performance.now();
   const load = foreignLoad();
-  cases.push(...(await GROUPS[name]({ quick })));
+  const groupCases = await GROUPS[name]({ quick });
+  for (const item of groupCases) item.serialization ??= GROUP_SERIALIZATION[name] ?? 'unrecorded';
+  cases.push(...groupCases);
   seconds[name] = Number(((performance.now() - groupStarted) / 1000).toFixed(1));
   const other = load();
   if (other !== undefined) otherLoad[name] = Number(other.toFixed(2));
@@ -63,7 +75,7 @@ meta.seconds = { ...seconds, total: Number(((performance.now() - started) / 1000
 meta.other_load_cpus = otherLoad;
 meta.loadavg_after = loadavg().map((value) => Number(value.toFixed(2)));
 
-process.stdout.write('\n');
+process.stdout.write(`\nforkline bench${quick ? ' --quick' : ''}, ${meta.date}: Node ${meta.node} (V8 ${meta.v8}), ${meta.platform}, ${meta.cpus} CPUs (${meta.cpu ?? 'unknown model'})\n\n`);
 printTable(cases);
 for (const item of cases) if (item.notes) process.stdout.write(`  ${item.name}: ${item.notes}\n`);
 const missed = cases.filter((item) => item.met === false).map((item) => item.name);

@@ -5,7 +5,7 @@
 import { RawPool } from './raw-pool.mjs';
 import { tasks, withScheduler } from './session.mjs';
 import { burn } from './tasks/work.mjs';
-import { makeCase, note } from './stats.mjs';
+import { makeCase, note, serializationLabel } from './stats.mjs';
 
 const TASKS = 8;
 const TASK_MS = 200;
@@ -66,10 +66,11 @@ export default async function scaling({ quick }) {
   const efficiency = (t1, t2) => (100 * t1) / (2 * t2);
   const forklineEfficiency = efficiency(one.forkline, two.forkline);
   return [
-    makeCase({ group: 'scaling', name: `CPU-bound ${TASKS} × ${TASK_MS} ms, 1 child`, unit: 's', better: 'lower', forkline: one.forkline / 1000, baselines: { raw: one.raw / 1000 } }),
-    makeCase({ group: 'scaling', name: `CPU-bound ${TASKS} × ${TASK_MS} ms, 2 children`, unit: 's', better: 'lower', forkline: two.forkline / 1000, baselines: { raw: two.raw / 1000 } }),
+    makeCase({ group: 'scaling', serialization: serializationLabel(undefined), name: `CPU-bound ${TASKS} × ${TASK_MS} ms, 1 child`, unit: 's', better: 'lower', forkline: one.forkline / 1000, baselines: { raw: one.raw / 1000 } }),
+    makeCase({ group: 'scaling', serialization: serializationLabel(undefined), name: `CPU-bound ${TASKS} × ${TASK_MS} ms, 2 children`, unit: 's', better: 'lower', forkline: two.forkline / 1000, baselines: { raw: two.raw / 1000 } }),
     makeCase({
       group: 'scaling',
+      serialization: serializationLabel(undefined),
       name: 'CPU-bound scaling efficiency, 2 children',
       unit: '% of ideal',
       better: 'higher',

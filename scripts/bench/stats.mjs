@@ -58,14 +58,42 @@ export function format(value) {
 }
 
 /**
+ * What forkline uses when a scheduler is given no `serialization` (lib/scheduler/options.ts).
+ * Change it with the library's default: it names the cases that measure the default.
+ */
+export const DEFAULT_SERIALIZATION = 'advanced';
+
+/**
+ * How a case records the serialization its forkline side used: `undefined` (no option given) and
+ * the default given explicitly are 'default (advanced)', others their name ('json'); 'n/a' for a
+ * case where no value crosses a channel.
+ */
+export function serializationLabel(serialization) {
+  if (serialization === undefined || serialization === DEFAULT_SERIALIZATION) return `default (${DEFAULT_SERIALIZATION})`;
+  return serialization;
+}
+
+/**
+ * The forkline sides that the throughput and comm groups measure, each beside a raw `fork()` pool
+ * of its own: 'json' given explicitly, beside raw 'json'; and the default (no option given, so it
+ * follows the library), beside raw 'advanced', the raw channel that carries the same values.
+ * `sameAsRaw`: the raw pool uses the very serialization of the forkline side.
+ */
+export const SIDES = {
+  json: { options: { serialization: 'json' }, raw: 'json', label: 'json', sameAsRaw: true },
+  default: { options: {}, raw: 'advanced', label: serializationLabel(undefined), sameAsRaw: DEFAULT_SERIALIZATION === 'advanced' },
+};
+
+/**
  * A case of the results: `forkline` and `baselines` in `unit`. `ratio_vs_raw` is forkline / raw
  * (above 1 is better for 'higher' units, below 1 for 'lower' ones), unless the case gives its own.
  * `raw` is the issue's baseline: a hand-written fork pool with fork()'s default 'json', or the
  * faster serialization where the issue says so. `sameSerialization` is the raw figure with the
  * serialization of this forkline row, when that differs: the cost of forkline over the same wire
- * format. `target` says what the issue asks, `met` whether it was reached.
+ * format. `serialization` is what the forkline side used (a `serializationLabel()`, or 'n/a').
+ * `target` says what the issue asks, `met` whether it was reached.
  */
-export function makeCase({ group, name, unit, better, forkline, baselines, ratio, sameSerialization, target, met, notes }) {
+export function makeCase({ group, name, unit, better, serialization, forkline, baselines, ratio, sameSerialization, target, met, notes }) {
   const raw = baselines.raw;
   const ratioVsRaw = ratio !== undefined ? ratio : typeof raw === 'number' && raw !== 0 && typeof forkline === 'number' ? forkline / raw : null;
   return {
@@ -73,6 +101,7 @@ export function makeCase({ group, name, unit, better, forkline, baselines, ratio
     name,
     unit,
     better,
+    ...(serialization === undefined ? {} : { serialization }),
     forkline: round(forkline),
     baselines: Object.fromEntries(Object.entries(baselines).map(([key, value]) => [key, round(value)])),
     ratio_vs_raw: ratioVsRaw === null ? null : Number(ratioVsRaw.toFixed(3)),
@@ -89,10 +118,11 @@ const COLUMNS = ['raw', 'workerpool', 'tinypool', 'piscina'];
 /** Prints `cases` as a (markdown) table. */
 export function printTable(cases, out = process.stdout) {
   const columns = COLUMNS.filter((key) => cases.some((item) => key in item.baselines));
-  const header = ['case', 'unit', 'forkline', ...columns, 'vs raw', 'same ser.', 'target', 'met', 'other baselines'];
+  const header = ['case', 'unit', 'serialization', 'forkline', ...columns, 'vs raw', 'same ser.', 'target', 'met', 'other baselines'];
   const rows = cases.map((item) => [
     item.name,
     item.unit,
+    item.serialization ?? '?',
     format(item.forkline),
     ...columns.map((key) => format(item.baselines[key])),
     item.ratio_vs_raw === null ? '–' : `${item.ratio_vs_raw.toFixed(2)}×`,
@@ -104,7 +134,7 @@ export function printTable(cases, out = process.stdout) {
       .map(([key, value]) => `${key.replaceAll('_', ' ')} ${format(value)}`)
       .join('; '),
   ]);
-  const numeric = (column) => column >= 2 && column < 2 + 1 + columns.length + 2;
+  const numeric = (column) => column >= 3 && column < 3 + 1 + columns.length + 2;
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells) => `| ${cells.map((cell, column) => (numeric(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join(' | ')} |`;
   out.write(`${line(header)}\n`);

@@ -29,6 +29,12 @@ test('cli: a batch run with signals: true, to its end when nobody presses Ctrl-C
   expect(lines[5]).toBe('done: 5 of 5');
 });
 
+test('warm: children warmed while the program reads its input run its calls', async () => {
+  const lines = (await pattern('warm')).trimEnd().split('\n');
+  expect(lines.slice(0, 4).sort()).toEqual(['fib(20) = 6765', 'fib(21) = 10946', 'fib(22) = 17711', 'fib(23) = 28657']);
+  expect(lines[4]).toBe("{ code: 'exhausted' }");
+});
+
 test('service: an HTTP server on a long-lived pool answers every request, the one whose call fails included, and closes cleanly', async () => {
   const server = spawn(process.execPath, ['--import', 'forkline/register', 'docs/patterns/service.ts'], {
     cwd: root,

@@ -17,11 +17,13 @@ test('calls made before the worker starts reach it in order once it has; later o
     send: (envelope) => void seen.push(`send ${envelope.t}`),
     close: () => void seen.push('close'),
     kill: () => void seen.push('kill'),
+    keepAlive: (on) => void seen.push(`keepAlive ${on}`),
   };
   let load: (value: string) => void = () => undefined;
   const loading = new Promise<string>((resolve) => (load = resolve));
   const handle = deferredWorker(loading, (loaded) => (seen.push(`start ${loaded}`), started), recordingListener([]));
   handle.send({ t: 'cancel', id: 1 } as unknown as HostEnvelope);
+  handle.keepAlive(false);
   handle.close();
   expect(handle.pid).toBeUndefined();
   expect(seen).toEqual([]);
@@ -29,9 +31,9 @@ test('calls made before the worker starts reach it in order once it has; later o
   await loading;
   await Promise.resolve();
   expect(handle.pid).toBe(42);
-  expect(seen).toEqual(['start execa', 'send cancel', 'close']);
+  expect(seen).toEqual(['start execa', 'send cancel', 'keepAlive false', 'close']);
   handle.kill();
-  expect(seen).toEqual(['start execa', 'send cancel', 'close', 'kill']);
+  expect(seen).toEqual(['start execa', 'send cancel', 'keepAlive false', 'close', 'kill']);
 });
 
 test('a starter that fails to load is the worker exiting with that error, once', async () => {

@@ -49,3 +49,9 @@ export async function streamUnawaited(n, kind, { comm }) {
   });
   return n;
 }
+
+/** Keeps its child busy until the host answers its one request (scripts/bench/memory-queue.mjs). */
+export async function hold({ comm }) {
+  await comm.open(() => comm.request('hold'));
+  return true;
+}

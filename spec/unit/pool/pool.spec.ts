@@ -4,7 +4,7 @@
  * is checked alone, in milliseconds. The end-to-end specs (spec/pool, spec/faults) run the same
  * rules over real children.
  */
-import { CancelledError, ProtocolError, WorkerCrashedError } from '../../../lib/errors/index.js';
+import { CancelledError, ProtocolError, WorkerCrashedError, WorkerStartError } from '../../../lib/errors/index.js';
 import type { ExecutorCall } from '../../../lib/executor.js';
 import type { Outcome } from '../../../lib/future.js';
 import { NOTHING_INJECTED } from '../../../lib/plugin.js';
@@ -32,6 +32,11 @@ class FakeWorker implements WorkerHandle {
   kill(): void {
     this.killed = true;
     setImmediate(() => this.exit({ exitCode: null, signal: 'SIGTERM' }));
+  }
+  /** What the pool said of keeping the host alive, in order. */
+  readonly kept: boolean[] = [];
+  keepAlive(on: boolean): void {
+    this.kept.push(on);
   }
   /** Ids of the calls it was told to run, in order. */
   get runs(): number[] {
@@ -78,7 +83,7 @@ class FakeCall implements ExecutorCall {
 let workers: FakeWorker[];
 let nextId: number;
 
-function pool(options: Partial<PoolOptions> = {}): Pool {
+function pool(options: Partial<PoolOptions> = {}, start = true): Pool {
   const factory: WorkerFactory = (listener) => {
     const worker = new FakeWorker(listener, 1000 + workers.length);
     workers.push(worker);
@@ -96,7 +101,7 @@ function pool(options: Partial<PoolOptions> = {}): Pool {
     loadTimeout: Infinity,
     ...options,
   });
-  made.start();
+  if (start) made.start();
   return made;
 }
 
@@ -336,5 +341,60 @@ describe('a protocol violation', () => {
     expect(c.outcome).toBeUndefined();
     expect((b.outcome as { error: unknown }).error).toBeInstanceOf(ProtocolError);
     expect(worker.killed).toBe(true);
+  });
+});
+
+describe('warm()', () => {
+  test('starts every worker, resolves once all are ready, and lets go of the host for each ready one; start() takes them back', async () => {
+    const warmed = pool({ maxWorkers: 2 }, false);
+    let ready = false;
+    const warming = warmed.warm().then(() => (ready = true));
+    expect(workers).toHaveLength(2);
+    workers[0]?.ready();
+    await turn();
+    expect(ready).toBe(false);
+    expect(workers.map((worker) => worker.kept)).toEqual([[false], []]);
+    workers[1]?.ready();
+    await warming;
+    expect(workers.map((worker) => worker.kept)).toEqual([[false], [false]]);
+
+    warmed.start();
+    expect(workers).toHaveLength(2);
+    expect(workers.map((worker) => worker.kept)).toEqual([[false, true], [false, true]]);
+    const call = submit(warmed);
+    expect(workers[0]?.runs).toEqual([call.id]);
+  });
+
+  test('during a run it only waits for readiness: the workers keep the host alive', async () => {
+    const running = pool({ maxWorkers: 1 });
+    const warming = running.warm();
+    workers[0]?.ready();
+    await warming;
+    expect(workers).toHaveLength(1);
+    expect(workers[0]?.kept).toEqual([]);
+  });
+
+  test('workers that keep dying at boot: it rejects with WorkerStartError, and a pool only warm stops trying', async () => {
+    const warmed = pool({ maxWorkers: 1 }, false);
+    const warming = warmed.warm();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      workers[attempt]?.exit({ exitCode: 9, signal: null });
+      await turn();
+    }
+    const error: unknown = await warming.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(WorkerStartError);
+    expect(error).toMatchObject({ reason: 'crashed', cause: { exitCode: 9, pid: 1002 } });
+    expect(workers).toHaveLength(3);
+    // The next warm() tries again.
+    void warmed.warm().catch(() => undefined);
+    expect(workers).toHaveLength(4);
+  });
+
+  test('a shutdown before the workers are ready rejects it with WorkerStartError (closed)', async () => {
+    const warmed = pool({ maxWorkers: 1 }, false);
+    const warming = warmed.warm();
+    await warmed.shutdown({ wait: true, drain: true, reason: 'closed' });
+    await expect(warming).rejects.toMatchObject({ code: 'ERR_WORKER_START', reason: 'closed' });
+    expect(workers[0]?.closed).toBe(true);
   });
 });
