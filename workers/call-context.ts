@@ -36,7 +36,7 @@ export interface CommEndpoint {
   receive(envelope: HostCommEnvelope): void;
 }
 
-/** Where the runtime's envelopes go: an Outbox over the IPC channel, or an in-memory one. */
+/** Where the runtime's envelopes go: an Outbox over the frame pipes, or an in-memory one. */
 export interface RuntimeChannel {
   push(envelope: ChildEnvelope, bytes?: number): void;
   tail(): ChildEnvelope | undefined;

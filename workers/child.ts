@@ -3,7 +3,8 @@
  * makes sure the child never outlives its host.
  */
 import type { ChildEnvelope, Frame, HostEnvelope } from '../lib/wire/protocol.js';
-import { encodeFrame } from '../lib/wire/frame-codec.js';
+import { encodeFrame, FRAME_HEADER_BYTES } from '../lib/wire/frame-codec.js';
+import { FRAME_TOO_LARGE, frameSizeProblem } from '../lib/wire/pipes.js';
 import { Outbox } from '../lib/wire/outbox.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, type WireFormat } from '../lib/wire/serializable.js';
 import { dropOutputToClosedPipes } from './closed-output.js';
@@ -38,7 +39,12 @@ const outbox = new Outbox<ChildEnvelope>(
   (frame, done) => {
     // Written whole before this returns: there is never a backlog, and `drained()` is immediate.
     try {
-      writeToHost(encodeFrame(frame.$forkline, format.serialization));
+      const bytes = encodeFrame(frame.$forkline, format.serialization);
+      // The host would take a longer frame for garbage and replace us (lib/wire/pipes.ts); refused
+      // here, the outbox sends the envelopes one by one and only the one too large fails its call.
+      const tooLong = frameSizeProblem(bytes.length - FRAME_HEADER_BYTES, format.maxPayloadBytes);
+      if (tooLong !== undefined) throw Object.assign(new Error(tooLong), { code: FRAME_TOO_LARGE });
+      writeToHost(bytes);
     } catch (error) {
       done(error as Error);
       return;

@@ -5,6 +5,7 @@
 import { SerializationError } from '../lib/errors/index.js';
 import { serializeError } from '../lib/wire/error-codec.js';
 import { fitError } from '../lib/wire/error-size.js';
+import { FRAME_TOO_LARGE } from '../lib/wire/pipes.js';
 import type { ChildEnvelope, ErrorEnvelope, ResultEnvelope, TaskIdentity } from '../lib/wire/protocol.js';
 import { assertSendable, type WireFormat } from '../lib/wire/serializable.js';
 
@@ -38,7 +39,10 @@ export function refusedEnvelope(envelope: ChildEnvelope, error: Error, format: W
   const id = envelope.t === 'result' ? envelope.id : envelope.t === 'comm' ? envelope.call : undefined;
   if (id === undefined) return undefined;
   const what = envelope.t === 'result' ? 'the return value' : 'comm data';
-  return errorEnvelope(id, new SerializationError('Sending to the host', what, `cannot be serialized (${error.message})`, format.serialization), format);
+  // A frame too long says so itself (lib/wire/pipes.ts); anything else is the serializer's refusal.
+  const tooLong = (error as { code?: string }).code === FRAME_TOO_LARGE;
+  const problem = tooLong ? error.message : `cannot be serialized (${error.message})`;
+  return errorEnvelope(id, new SerializationError('Sending to the host', what, problem, format.serialization), format);
 }
 
 function errorEnvelope(id: number, error: unknown, format: WireFormat): ErrorEnvelope {

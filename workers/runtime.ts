@@ -1,7 +1,7 @@
 /**
  * The child side: runs the calls the host sends, one at a time, in the order they came.
  *
- * The same runtime serves a forked child (workers/child.ts wires it to the IPC channel) and the
+ * The same runtime serves a forked child (workers/child.ts wires it to the frame pipes) and the
  * host itself in sequential mode (wired to an in-memory channel), so both behave alike.
  */
 import { ProtocolError } from '../lib/errors/index.js';

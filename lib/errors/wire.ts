@@ -32,7 +32,7 @@ export class ProtocolError extends ForklineError {
   static badFrame(pid: number | undefined, problem: string): ProtocolError {
     return new ProtocolError(
       `got a malformed frame from child process${pid === undefined ? '' : ` ${pid}`} (${problem}); the call it was running failed and the child was replaced`,
-      "A task must not send messages under forkline's `$forkline` key with process.send(); if no task does, host and child run different forkline versions.",
+      "forkline's frames cross on a child's fds 4 and 5: a task must not write to, read from or close them; if no task does, host and child run different forkline versions.",
     );
   }
 
@@ -40,7 +40,7 @@ export class ProtocolError extends ForklineError {
   static commFlood(comm: string, limit: number): ProtocolError {
     return new ProtocolError(
       `saw more than ${limit} messages on comm ${comm} waiting on the host's handlers; the call failed and its child was replaced`,
-      "A task must await comm.send() (it waits while the host's handlers lag a window behind) and must not send messages under forkline's `$forkline` key with process.send().",
+      "A task must await comm.send() (it waits while the host's handlers lag a window behind) and must not write frames to fd 4 itself.",
     );
   }
 }

@@ -21,6 +21,8 @@ import { descendants, signalAll } from './process-tree.js';
 import type { WorkerExit, WorkerFactory, WorkerHandle, WorkerListener } from './worker-handle.js';
 
 const CHANNEL_CLOSED = 'ERR_IPC_CHANNEL_CLOSED';
+/** How long a child whose end of fd 5 broke may take to exit before it counts as deaf. */
+const DEAF_CHILD_MS = 1000;
 const CHILD_ENTRY = fileURLToPath(new URL('../../workers/child.js', import.meta.url));
 
 export interface ChildWorkerOptions extends WireFormat {
@@ -130,19 +132,33 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
     },
   });
   // A child gone mid-write: its exit says so; the write's callback has the error for the outbox.
-  toChild.on('error', () => undefined);
+  // But a child can also live on with its end closed (a task closed fd 5): the pipe ends or
+  // breaks, and the child hears nothing more and would hold the calls sent to it for ever. Unless
+  // the host ended the pipe itself (close), give an exit a moment to be seen, then replace it.
+  let exited = false;
+  let ending = false;
+  let deaf: NodeJS.Timeout | undefined;
+  const deafened = () => {
+    if (exited || ending || deaf) return;
+    deaf = setTimeout(() => {
+      if (!exited) listener.corrupt(`the child stopped reading fd ${HOST_TO_CHILD_FD}, which carries forkline's frames to it: did a task close it?`);
+    }, DEAF_CHILD_MS).unref();
+  };
+  toChild.on('error', deafened);
+  toChild.on('close', deafened);
+  subprocess.once('exit', () => {
+    exited = true;
+    clearTimeout(deaf);
+  });
 
   const decoder = new FrameDecoder((envelopes) => {
     if (log.ipc.enabled) log.ipc('%d -> host %s', pid, inline(envelopes));
     listener.frame(envelopes);
-  }, (problem) => listener.corrupt(`${problem} (fd ${CHILD_TO_HOST_FD} of a child carries forkline's frames: did a task write to it?)`), maxFrameBytes(options.maxPayloadBytes));
+  }, (problem) => listener.corrupt(`${problem} on fd ${CHILD_TO_HOST_FD}`), maxFrameBytes(options.maxPayloadBytes));
   fromChild.on('data', (chunk: Buffer) => decoder.push(chunk));
   // Every byte the child wrote is read once its end of the pipe closes (it exited).
   const drained = new Promise<void>((resolve) => {
-    fromChild.once('end', () => {
-      decoder.end();
-      resolve();
-    });
+    fromChild.once('end', () => resolve());
     fromChild.once('close', resolve);
     fromChild.on('error', () => resolve());
   });
@@ -150,6 +166,9 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
   // 'exit' may come before the last frames are read. Report the exit once the pipe has ended
   // too, so every envelope the child sent is delivered before its crash is.
   void Promise.all([subprocess, drained]).then(([result]) => {
+    // A frame cut off by a signal is the kill's doing (SIGKILL, the OOM killer, a limit) and the
+    // exit says so; a child that exited by itself writes whole frames, so a cut one is a task's.
+    if (result.signal === undefined) decoder.end();
     const exit: WorkerExit = {
       exitCode: result.exitCode ?? null,
       signal: result.signal ?? null,
@@ -171,6 +190,7 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
     close: () => {
       outbox.flush();
       // The pipe first: the child reads what it holds before it acts on the disconnect.
+      ending = true;
       toChild.end();
       if (subprocess.connected) subprocess.disconnect();
     },

@@ -47,6 +47,8 @@ export function poolSink(pool: SinkPool): FrameSink {
       boundExit(worker, pool.options.killGracePeriod);
     },
     violation: (worker, problem) => {
+      // Once is enough: the pipe's reader and the frames' checks may both find a problem.
+      if (worker.state === 'violated') return;
       // A child broke the protocol: its call fails with a ProtocolError, and it is replaced.
       log.pool('child %s broke the protocol: %s', worker.handle.pid, problem);
       worker.state = 'violated';

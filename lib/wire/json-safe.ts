@@ -64,6 +64,9 @@ function safe(value: unknown, budget: Budget, depth: number): boolean {
 function composite(object: object, budget: Budget, depth: number): boolean {
   if (depth >= JSON_MAX_DEPTH || budget.seen.has(object)) return false;
   budget.seen.add(object);
+  // JSON.stringify sends what a toJSON method returns, even a non-enumerable one that V8 and the
+  // walk below never see: `Object.defineProperty(value, 'toJSON', { value: () => 'else' })`.
+  if (typeof (object as { toJSON?: unknown }).toJSON === 'function') return false;
   if (Array.isArray(object)) {
     const { length } = object;
     if (length > JSON_MAX_ARRAY || Object.getPrototypeOf(object) !== Array.prototype) return false;

@@ -1,7 +1,7 @@
 /**
  * Coalesces the envelopes one side produces in the same tick into one frame, in order.
  *
- * One `process.send()` per envelope costs a serialization and a write each; a task that streams
+ * One frame per envelope costs a serialization and a write each; a task that streams
  * messages, or a host that submits a batch, produces many envelopes per tick. The outbox also
  * tracks frames handed to the channel but not yet written, so senders can wait instead of
  * growing the channel's backlog without bound.

@@ -1,13 +1,13 @@
 /**
- * The envelopes host and child exchange over the child's IPC channel.
+ * The envelopes host and child exchange over the child's frame pipes (pipes.ts, frame-codec.ts).
  *
- * Shared by both sides as types only. Envelopes travel in frames: `{ $forkline: [envelope, ...] }`,
- * so that envelopes produced in the same tick cross in one `process.send()` and so that anybody
- * else's messages on the same channel (a user's own `process.send`, another library's) can be told
- * apart by the missing `$forkline` key and left alone.
+ * Shared by both sides as types only. Envelopes travel in frames, so that envelopes produced in the
+ * same tick cross in one write: the Outbox hands a frame to its writer as `{ $forkline: [...] }`,
+ * and only the list of envelopes goes on the pipe. A task's own `process.send` uses Node's IPC
+ * channel, which carries no frames.
  */
 
-/** The key that marks a channel message as a forkline frame. */
+/** The key under which a frame holds its envelopes, between the Outbox and its writer. */
 export const FRAME_KEY = '$forkline';
 
 /** Plain-JSON name of a task: which module (a file URL) and which export. */
@@ -263,8 +263,4 @@ export interface SerializedThrow {
   readonly $thrown: 1;
   /** Absent for `throw undefined` (JSON would drop an undefined property anyway). */
   readonly value?: unknown;
-}
-
-export function isFrame(message: unknown): message is Frame {
-  return typeof message === 'object' && message !== null && Array.isArray((message as Record<string, unknown>)[FRAME_KEY]);
 }

@@ -1,6 +1,6 @@
 /**
  * Host-side checks of what a child sends. A child runs user code, which can write anything to the
- * channel (`process.send({ $forkline: [null] })`), so every envelope is checked where it enters
+ * pipe its frames go on (fd 4: a frame of `[null]`), so every envelope is checked where it enters
  * the host, before any field is read. A frame that fails is a protocol violation: the pool fails
  * that child's call with a ProtocolError and replaces the child; the host never throws for it.
  *

@@ -132,3 +132,17 @@ test('children that cannot start at all: after three tries the waiting calls fai
     expect((error as WorkerCrashedError).message).toMatch(/exited with code 9 before it was ready/);
   }
 });
+
+test('a child killed halfway through writing a frame crashed: WorkerCrashedError with its signal, not a ProtocolError for the cut frame', async () => {
+  const scheduler = Scheduler.withProcesses(1);
+  const killed = scheduler.task(fixtureRef<() => never>('killed-mid-frame.ts', 'killedMidFrame'));
+  const errors: unknown[] = [];
+  killed.on('exception', (_future, error) => void errors.push(error));
+  scheduler.on('start', () => void killed.submit());
+  await scheduler.run({ onException: 'continue' });
+
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toBeInstanceOf(WorkerCrashedError);
+  expect(errors[0]).toMatchObject({ signal: 'SIGKILL', exitCode: null, task: { export: 'killedMidFrame' } });
+  expect(killed.eventCounts).toEqual({ submitted: 1, done: 1, exception: 1 });
+});

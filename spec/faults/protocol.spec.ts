@@ -7,12 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Comm, ProtocolError, Scheduler, WorkerCrashedError } from 'forkline';
+import type * as Closing from '../fixtures/close-frame-pipe.ts';
 import type * as Forged from '../fixtures/forged-frames.ts';
 import type * as Math from '../fixtures/math.ts';
 import { expectNoChildren, fixtureModule, tempDirs } from '../helpers.js';
 
 const forged = fixtureModule<typeof Forged>('forged-frames.ts');
 const math = fixtureModule<typeof Math>('math.ts');
+const closing = fixtureModule<typeof Closing>('close-frame-pipe.ts');
 
 afterEach(expectNoChildren);
 const tempDir = tempDirs('forkline-forged-');
@@ -27,7 +29,7 @@ const violations: [Forged.ForgedFrame, RegExp][] = [
   ['errors-a-number', /the "error" envelope's `error.errors` is not a list/],
   ['dropped-never-cancelled', /the child dropped call \d+, which was never cancelled/],
   ['result-without-id', /the "result" envelope's `id` is not a call id/],
-  ['text-not-frames', /a frame says it holds \d+ bytes, over the \d+ a frame may \(fd 4 of a child carries forkline's frames: did a task write to it\?\)/],
+  ['text-not-frames', /a frame says it holds \d+ bytes, over the \d+ a frame may on fd 4\); .* a task must not write to, read from or close them/],
   ['unknown-form', /a frame has form byte 88, which is neither JSON nor V8/],
   ['broken-json', /a frame could not be decoded \(.*JSON/],
 ];
@@ -108,4 +110,31 @@ test('a forged exiting envelope and process.exit(1): the call fails once with Wo
   expect(errors[0]).toBeInstanceOf(WorkerCrashedError);
   expect(errors[0]).toMatchObject({ exitCode: 1, signal: null, task: { export: 'forgeExiting' } });
   expect(exiting.eventCounts).toEqual({ submitted: 1, done: 1, exception: 1 });
+});
+
+test('a task that closes fd 5 leaves a child deaf to the host: the call sent to it next fails with ProtocolError, the one after runs on a new child', async () => {
+  const scheduler = Scheduler.withProcesses(1);
+  const close = scheduler.task(closing.closeFramesIn);
+  const pid = scheduler.task(math.pid);
+  const results: unknown[] = [];
+  const errors: unknown[] = [];
+  close.on('result', (_future, value) => {
+    results.push(value);
+    pid.submit();
+  });
+  pid.on('exception', (_future, error) => {
+    errors.push(error);
+    pid.submit();
+  });
+  pid.on('result', (_future, value) => void results.push(value));
+  scheduler.on('start', () => void close.submit());
+  // Before the fix the call after it waited for ever, here until this timeout.
+  const exit = await scheduler.run({ onException: 'continue', timeout: 15_000, wait: false });
+
+  expect(exit.code).toBe('exhausted');
+  expect(results).toEqual(['closed', expect.any(Number)]);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toBeInstanceOf(ProtocolError);
+  expect((errors[0] as Error).message).toMatch(/the child stopped reading fd 5, which carries forkline's frames to it: did a task close it\?/);
+  expect(pid.eventCounts).toEqual({ submitted: 2, done: 2, exception: 1, result: 1 });
 });

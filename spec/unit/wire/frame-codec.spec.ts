@@ -50,6 +50,9 @@ describe('values read back as V8 gives them back', () => {
     ['an object with no prototype', Object.assign(Object.create(null) as object, { a: 1 })],
     ['a long string', 'x'.repeat(JSON_MAX_CHARS + 1)],
     ['a long array', Array.from({ length: 5000 }, (_, index) => index)],
+    // JSON.stringify would send what toJSON returns; V8 copies the enumerable properties only.
+    ['an object with a non-enumerable toJSON', Object.defineProperty({ a: 1 }, 'toJSON', { value: () => 'else' })],
+    ['an array with a non-enumerable toJSON', Object.defineProperty([1, 2], 'toJSON', { value: () => 'else' })],
   ])('%s crosses through V8, as it would over an advanced channel', (_name, value) => {
     const read = roundTrip(value);
     expect(read.form).toBe(FORM.v8);
