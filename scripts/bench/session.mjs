@@ -79,3 +79,21 @@ export function refiller(task, inFlight) {
 export async function warmEach(task, children, arg) {
   await Promise.all(Array.from({ length: children }, () => task.submit(arg)));
 }
+
+/**
+ * Runs `scheduler` until the first call of `ref`, submitted at 'start', has returned. Resolves to
+ * the ms from `started` (default: now) to that result, and the result, which must have a `text`.
+ */
+export async function firstResult(scheduler, ref, started = performance.now()) {
+  const task = scheduler.task(ref);
+  let first;
+  scheduler.on('start', () => {
+    first = task.submit('bench');
+  });
+  const running = scheduler.run();
+  const value = await first;
+  const ms = performance.now() - started;
+  await running;
+  if (!value?.text) throw new Error('startup task returned nothing');
+  return { ms, value };
+}

@@ -101,6 +101,7 @@ function cell({ median, min, max }) {
 async function oneLine() {
   // Imported here: the parent process only starts hosts and never loads forkline.
   const { Scheduler, taskRef } = await import('forkline');
+  const { firstResult } = await import('./session.mjs');
   const JS = taskRef(new URL('./tasks/first-task.mjs', import.meta.url), 'greet');
   const TS = taskRef(new URL('./tasks/first-task.ts', import.meta.url), 'greet');
   const cpu = { js: [], ts: [], tsCold: [] };
@@ -109,17 +110,7 @@ async function oneLine() {
   async function firstTask(ref, cacheDirectory, into = [], execArgv = []) {
     const started = performance.now();
     const env = cacheDirectory === undefined ? process.env : { ...process.env, FORKLINE_CACHE_DIR: cacheDirectory };
-    const scheduler = Scheduler.withProcesses(1, { env, execArgv });
-    const task = scheduler.task(ref);
-    let first;
-    scheduler.on('start', () => {
-      first = task.submit('bench');
-    });
-    const running = scheduler.run();
-    const value = await first;
-    const ms = performance.now() - started;
-    await running;
-    if (!value?.text) throw new Error('startup task returned nothing');
+    const { ms, value } = await firstResult(Scheduler.withProcesses(1, { env, execArgv }), ref, started);
     into.push(value.cpuMs);
     return ms;
   }

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Scheduler, taskRef } from 'forkline';
+import { firstResult } from './session.mjs';
 import { exited, format, makeCase, median, note } from './stats.mjs';
 
 const JS = taskRef(new URL('./tasks/startup.mjs', import.meta.url), 'greet');
@@ -28,35 +29,16 @@ const AMLTK_FIRST_TASK_MS = 9;
 async function firstTask(ref, cacheDirectory) {
   const started = performance.now();
   const scheduler = Scheduler.withProcesses(1, cacheDirectory === undefined ? {} : { env: { ...process.env, FORKLINE_CACHE_DIR: cacheDirectory } });
-  const task = scheduler.task(ref);
-  let first;
-  scheduler.on('start', () => {
-    first = task.submit('bench');
-  });
-  const running = scheduler.run();
-  const value = await first;
-  const ms = performance.now() - started;
-  await running;
-  if (!value?.text) throw new Error('startup task returned nothing');
-  return ms;
+  return (await firstResult(scheduler, ref, started)).ms;
 }
 
 /** ms from `run()` to the first result of `ref` on a pool warmed first; and how long warm() took. */
 async function firstAfterWarm(ref) {
   const scheduler = Scheduler.withProcesses(1);
-  const task = scheduler.task(ref);
   const warming = performance.now();
   await scheduler.warm();
   const started = performance.now();
-  let first;
-  scheduler.on('start', () => {
-    first = task.submit('bench');
-  });
-  const running = scheduler.run();
-  const value = await first;
-  const ms = performance.now() - started;
-  await running;
-  if (!value?.text) throw new Error('startup task returned nothing');
+  const { ms } = await firstResult(scheduler, ref, started);
   return { ms, warmMs: started - warming };
 }
 
