@@ -187,7 +187,12 @@ export class Pool implements Executor {
       });
     }
     this.#stopping = true;
-    this.#warming.only = false;
+    if (this.#warming.only) {
+      this.#warming.only = false;
+      // Whoever awaits the close waits for these exits: without the children holding the host
+      // again, a script's `await scheduler.close()` ran out of work first and exited with code 13.
+      for (const worker of this.#workers) worker.handle.keepAlive(true);
+    }
     this.#warming.fail(new WorkerStartError('closed'));
     const exits = [...this.#workers].map((worker) => this.#exitWaiters.wait(worker));
     for (const worker of this.#workers) {

@@ -132,7 +132,19 @@ describe('a process that warms and never runs', () => {
     await eventually(() => children.every((pid) => !isAlive(pid)), `the warm children ${children.join(', ')} to exit`);
   });
 
-  test('exits by itself when warm() is never awaited', async () => {
+  test('awaiting close() after warm() at top level resolves, the children gone, though nothing else keeps the process alive', async () => {
+    // Before, close() waited for the exits of children that no longer kept the host alive: the
+    // process ran out of work first and exited with code 13 (an unsettled top-level await).
+    const { stdout, stderr } = await host('--close');
+    const [pids, closed] = stdout.split('\n');
+    const children = JSON.parse(pids ?? '') as number[];
+    expect(children).toHaveLength(2);
+    expect(closed).toBe('closed');
+    expect(stderr).toBe('');
+    expect(children.some((pid) => isAlive(pid))).toBe(false);
+  });
+
+    test('exits by itself when warm() is never awaited', async () => {
     const { stdout, stderr } = await host('--no-await');
     expect(stdout).toBe('[]\n');
     expect(stderr).toBe('');
