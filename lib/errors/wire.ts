@@ -28,10 +28,10 @@ export class ProtocolError extends ForklineError {
     super(`forkline ${what}. ${fix}`);
   }
 
-  /** A child sent a frame the host cannot accept: its call fails with this and it is replaced. */
+  /** A child broke the protocol (a frame the host cannot accept, a pipe it stopped reading): its call fails with this and it is replaced. */
   static badFrame(pid: number | undefined, problem: string): ProtocolError {
     return new ProtocolError(
-      `got a malformed frame from child process${pid === undefined ? '' : ` ${pid}`} (${problem}); the call it was running failed and the child was replaced`,
+      `child process${pid === undefined ? '' : ` ${pid}`} broke forkline's protocol (${problem}); the call it was running failed and the child was replaced`,
       "forkline's frames cross on a child's fds 4 and 5: a task must not write to, read from or close them; if no task does, host and child run different forkline versions.",
     );
   }
