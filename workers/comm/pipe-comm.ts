@@ -80,8 +80,7 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     if (invalid) return Promise.reject(invalid);
     if (this.#closeRequest !== undefined) return Promise.reject(new CommCloseRequestError(this.id, this.#closeRequest));
     const { id, answer } = this.#requests.add(timeout, () => new CommTimeoutError(this.id, timeout ?? 0));
-    this.#context.send({ t: 'comm', kind: 'request', call: this.#context.id, comm: this.#name, request: id, data });
-    this.#context.flush();
+    this.#context.sendNow({ t: 'comm', kind: 'request', call: this.#context.id, comm: this.#name, request: id, data });
     // The host's answer is the schema's response: the host checked it against the same schema.
     return answer as Promise<CommData<S, 'response'>>;
   }
@@ -118,8 +117,9 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     this.#state = kind === 'open' ? 'open' : 'closed';
     const ack = waitForAck && this.#closeRequest === undefined;
     const acked = ack ? this.#acks.wait() : undefined;
-    this.#context.send({ t: 'comm', kind, call: this.#context.id, comm: this.#name, ...(data === undefined ? {} : { data }), ...(ack ? { ack } : {}) });
-    if (ack) this.#context.flush();
+    const envelope = { t: 'comm', kind, call: this.#context.id, comm: this.#name, ...(data === undefined ? {} : { data }), ...(ack ? { ack } : {}) } as const;
+    if (ack) this.#context.sendNow(envelope);
+    else this.#context.send(envelope);
     await acked;
   }
 
