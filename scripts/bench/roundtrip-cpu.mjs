@@ -2,7 +2,7 @@
  * CPU per request round trip, host and child apart: what the request path costs each side,
  * which on a shared, noisy machine moves far less than wall time does.
  *
- * `node scripts/bench/roundtrip-cpu.mjs [--requests N] [--runs R] [--pin] [LABEL=ROOT ...]`
+ * `node scripts/bench/roundtrip-cpu.mjs [--requests N] [--runs R] [--pin] [--json] [LABEL=ROOT ...]`
  *
  * Each ROOT is a forkline package root (a directory holding dist/ and package.json; default: this
  * one, labelled `head`), so a build can be measured against a copy of an unchanged one in the
@@ -13,7 +13,8 @@
  * threads, 10 ms ticks) and, finer, the sum of /proc/<pid>/task/<tid>/schedstat's run time.
  * Prints, per side, the median and range over the runs of µs per round trip on each side, and
  * each side's ratio to the first build named within each round (the load moves both alike).
- * `--pin` puts the host on CPU 0 and the children on CPU 1 (taskset), as roundtrip.mjs does.
+ * `--pin` puts the host on CPU 0 and the children on CPU 1 (taskset), as roundtrip.mjs does;
+ * `--json` adds a side with `serialization: 'json'` beside each build's default.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -29,6 +30,7 @@ const option = (name, fallback) => {
 const REQUESTS = option('--requests', 5000);
 const RUNS = option('--runs', 5);
 const PIN = args.includes('--pin');
+const JSON_TOO = args.includes('--json');
 const builds = args.filter((arg) => arg.includes('=')).map((arg) => arg.split('='));
 if (builds.length === 0) builds.push(['head', new URL('../..', import.meta.url).pathname]);
 const TASKS = new URL('./tasks/forkline-tasks.mjs', import.meta.url);
@@ -64,10 +66,10 @@ async function measured(pid, run) {
   return [(hostCpu() - host) / REQUESTS, (stat2 - stat) / REQUESTS, (sched2 - sched) / REQUESTS];
 }
 
-async function forklineSide(root) {
+async function forklineSide(root, serialization) {
   const { Comm, Scheduler, taskModule } = await import(pathToFileURL(resolve(root, 'dist/lib/index.js')).href);
   const before = new Set(childPids());
-  const scheduler = Scheduler.withProcesses(1, {});
+  const scheduler = Scheduler.withProcesses(1, serialization === undefined ? {} : { serialization });
   const running = scheduler.run({ endOnEmpty: false });
   const task = scheduler.task(taskModule(TASKS).roundtrip, { plugins: [Comm.Plugin()] });
   task.on('comm-request', (msg) => msg.respond(msg.data));
@@ -92,7 +94,10 @@ async function rawSide() {
 }
 
 const sides = [['raw json', await rawSide()]];
-for (const [label, root] of builds) sides.push([label, await forklineSide(root)]);
+for (const [label, root] of builds) {
+  sides.push([label, await forklineSide(root)]);
+  if (JSON_TOO) sides.push([`${label} json`, await forklineSide(root, 'json')]);
+}
 if (PIN) {
   pin(process.pid, '0');
   for (const pid of childPids()) pin(pid, '1');
