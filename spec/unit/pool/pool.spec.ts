@@ -62,6 +62,7 @@ class FakeCall implements ExecutorCall {
   readonly request = { task: { module: 'file:///tasks.js', export: 'work' }, args: [], inject: NOTHING_INJECTED };
   readonly label = undefined;
   readonly notify = false;
+  executorState: unknown = undefined;
   outcome: Outcome<unknown> | undefined;
   dispatches = 0;
   constructor(readonly id: number) {}
