@@ -35,6 +35,11 @@ export type UsageProbe = () => Promise<ProcessUsage | undefined>;
 export interface ExecutorCall {
   /** Unique within the process; the child names the call by it in every envelope. */
   readonly id: number;
+  /**
+   * The executor's own record of the call while it holds it (the pool's job), set and read by
+   * the executor alone: how it finds its record of a call to cancel without a lookup by id.
+   */
+  executorState: unknown;
   /** Which function, its arguments and injected values, as the plugins left them. */
   readonly request: SubmitCall;
   /** Prefix for the output lines the call writes, when output prefixing is on. */

@@ -8,6 +8,7 @@ import { inspect } from 'node:util';
 import { Emitter, type Emitted, type EventArgs, type Handler, type HandlerOptions, type HandlerSupervisor } from './events/emitter.js';
 import { CallVetoedError, InvalidOptionError } from './errors/index.js';
 import { checkOptions } from './options.js';
+import { Roster, type Slotted } from './roster.js';
 import { eventNames } from './events/names.js';
 import type { Future } from './future.js';
 import { NOTHING_INJECTED, type AnyPlugin, type Plugin, type PluginTask, type PluginEvents, type PluginInjects, type SubmitArgs, type SubmitCall, type TaskResult } from './plugin.js';
@@ -77,6 +78,11 @@ const TASK_EVENTS = eventNames<TaskEvents<unknown>>({ submitted: true, done: tru
  */
 export const trackFuture = Symbol('forkline.trackFuture');
 
+/** Internal: a call as its task tracks it (the scheduler's record of it). */
+export interface TrackedCall extends Slotted {
+  readonly future: Future;
+}
+
 export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyPlugin[] = readonly AnyPlugin[]> {
   /** The function this task runs: `{ module, export }`. */
   readonly identity: TaskRef<F>;
@@ -88,7 +94,8 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
 
   readonly #host: TaskHost;
   readonly #emitter: Emitter<TaskEventMap<F, P>>;
-  readonly #inFlight = new Set<TaskFuture<F, P>>();
+  /** The calls submitted and not yet settled, in the order submitted. */
+  readonly #inFlight = new Roster<TrackedCall>();
 
   /** @internal Use `scheduler.task()`. */
   constructor(host: TaskHost, identity: TaskRef<F>, plugins: P, name?: string) {
@@ -209,14 +216,14 @@ export class Task<F extends TaskFunction = TaskFunction, P extends readonly AnyP
   }
 
   /** @internal See {@link trackFuture}. */
-  [trackFuture](future: TaskFuture<F, P>, inFlight: boolean): void {
-    if (inFlight) this.#inFlight.add(future);
-    else this.#inFlight.delete(future);
+  [trackFuture](call: TrackedCall, inFlight: boolean): void {
+    if (inFlight) this.#inFlight.add(call);
+    else this.#inFlight.delete(call);
   }
 
   /** The futures submitted and not yet done or cancelled. */
   get futures(): readonly TaskFuture<F, P>[] {
-    return [...this.#inFlight];
+    return this.#inFlight.values().map((call) => call.future as TaskFuture<F, P>);
   }
 
   /** How many calls of this task are queued or running. */

@@ -88,12 +88,21 @@ interface Subscription {
   calls: number;
 }
 
+/** One known event: its handlers and how often it was emitted. */
+interface EventRecord {
+  /** Copied on write, so an emit can walk its list while handlers (un)subscribe. */
+  list: readonly Subscription[];
+  count: number;
+}
+
 export class Emitter<E extends object> {
   readonly #owner: string;
-  readonly #known = new Set<string>();
-  /** Copied on write, so an emit can walk its list while handlers (un)subscribe. */
-  readonly #subscriptions = new Map<string, readonly Subscription[]>();
-  readonly #counts = new Map<string, number>();
+  /**
+   * The known events, in the order added. One record per name, so an emit is one lookup: a
+   * tiny call emits six events, and a lookup each for the name, the count and the handlers
+   * was a tenth of the host's work per call.
+   */
+  readonly #events = new Map<string, EventRecord>();
   readonly #supervisor: HandlerSupervisor;
 
   /**
@@ -103,12 +112,12 @@ export class Emitter<E extends object> {
   constructor(owner: string, events: Iterable<keyof E & string>, supervisor: HandlerSupervisor = STANDALONE) {
     this.#owner = owner;
     this.#supervisor = supervisor;
-    for (const event of events) this.#known.add(event);
+    this.addEvents(...events);
   }
 
   /** Subscribes to an event; returns a function that unsubscribes. */
   on<K extends keyof E & string>(event: K, handler: Handler<EventArgs<E, K>>, options: HandlerOptions<EventArgs<E, K>> = {}): () => void {
-    this.#check(event);
+    const record = this.#record(event);
     callable(handler, 'handler');
     checkOptions(options, `${this.#owner} on('${event}')`, HANDLER_OPTIONS);
     if (options.when !== undefined) callable(options.when, 'when');
@@ -122,13 +131,15 @@ export class Emitter<E extends object> {
       seen: 0,
       calls: 0,
     };
-    this.#subscriptions.set(event, [...(this.#subscriptions.get(event) ?? []), subscription]);
-    return () => this.#remove(event, subscription);
+    record.list = [...record.list, subscription];
+    return () => {
+      if (record.list.includes(subscription)) record.list = record.list.filter((item) => item !== subscription);
+    };
   }
 
   /** Resolves with the arguments of the next emit of `event`; rejects if `signal` aborts first. */
   once<K extends keyof E & string>(event: K, options: { signal?: AbortSignal } = {}): Promise<EventArgs<E, K>> {
-    this.#check(event);
+    this.#record(event);
     const { signal } = options;
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort rejects with the signal's own reason.
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -156,10 +167,10 @@ export class Emitter<E extends object> {
    * threw gets answered with an error).
    */
   emit<K extends keyof E & string>(event: K, ...args: EventArgs<E, K>): Emitted {
-    this.#check(event);
-    this.#counts.set(event, (this.#counts.get(event) ?? 0) + 1);
-    const list = this.#subscriptions.get(event);
-    if (!list || list.length === 0) return true;
+    const record = this.#record(event);
+    record.count++;
+    const { list } = record;
+    if (list.length === 0) return true;
     let ok = true;
     let pending: Promise<boolean>[] | undefined;
     // `list` is never changed in place: handlers added during this emit wait for the next one.
@@ -174,23 +185,25 @@ export class Emitter<E extends object> {
 
   /** How many times each event was emitted (events never emitted are absent). */
   get eventCounts(): Readonly<Partial<Record<keyof E & string, number>>> {
-    return Object.fromEntries(this.#counts) as Partial<Record<keyof E & string, number>>;
+    const counts: Partial<Record<string, number>> = {};
+    for (const [event, { count }] of this.#events) if (count > 0) counts[event] = count;
+    return counts as Partial<Record<keyof E & string, number>>;
   }
 
   /** The events this emitter knows, in the order they were added. */
   get events(): readonly (keyof E & string)[] {
-    return [...this.#known] as (keyof E & string)[];
+    return [...this.#events.keys()] as (keyof E & string)[];
   }
 
   /** The number of subscriptions to `event`, hidden ones only if asked. */
   listenerCount(event: keyof E & string, options: { hidden?: boolean } = {}): number {
-    const list = this.#subscriptions.get(event) ?? [];
+    const list = this.#events.get(event)?.list ?? [];
     return options.hidden ? list.length : list.filter((subscription) => !subscription.hidden).length;
   }
 
   /** For plugins: makes more event names known. Adding a known name is a no-op. */
   addEvents(...events: string[]): void {
-    for (const event of events) this.#known.add(event);
+    for (const event of events) if (!this.#events.has(event)) this.#events.set(event, { list: [], count: 0 });
   }
 
   #call(event: string, subscription: Subscription, args: readonly unknown[]): Emitted {
@@ -229,13 +242,10 @@ export class Emitter<E extends object> {
     }
   }
 
-  #remove(event: string, subscription: Subscription): void {
-    const list = this.#subscriptions.get(event);
-    if (list?.includes(subscription)) this.#subscriptions.set(event, list.filter((item) => item !== subscription));
-  }
-
-  #check(event: string): void {
-    if (!this.#known.has(event)) throw new EventNotKnownError(event, [...this.#known], this.#owner);
+  #record(event: string): EventRecord {
+    const record = this.#events.get(event);
+    if (!record) throw new EventNotKnownError(event, [...this.#events.keys()], this.#owner);
+    return record;
   }
 }
 

@@ -7,7 +7,7 @@
  * (holdings.ts), never the pool itself.
  */
 import type { ExecutorCall } from '../executor.js';
-import { release, requeue, takeJobs, type Jobs } from './holdings.js';
+import { forgetJob, release, requeue, takeJobs } from './holdings.js';
 import type { Line } from './line.js';
 import type { PoolJob as Job } from './pool-job.js';
 import type { PoolWorker } from './pool-worker.js';
@@ -40,9 +40,9 @@ export function withdraw(worker: PoolWorker, job: Job, error: Error): void {
  * Cancels `call` (the pool's `job`): a call still in the line leaves it and settles (true: the pool may
  * be idle now); one a worker holds is cancelled there (cancelHeld).
  */
-export function cancelJob(jobs: Jobs, line: Line<Job>, call: ExecutorCall, job: Job, error: Error, grace: number): boolean {
+export function cancelJob(line: Line<Job>, call: ExecutorCall, job: Job, error: Error, grace: number): boolean {
   if (line.remove(job)) {
-    jobs.delete(job.id);
+    forgetJob(job);
     call.settle({ state: 'cancelled', error });
     return true;
   }
@@ -54,12 +54,12 @@ export function cancelJob(jobs: Jobs, line: Line<Job>, call: ExecutorCall, job: 
  * Fails `call` (the pool's `job`) with `error` and stops its worker (it is replaced); false if no worker
  * holds it. What else that worker holds never started: it goes back to the line, for the others.
  */
-export function terminateJob(jobs: Jobs, line: Line<Job>, call: ExecutorCall, job: Job, error: Error): boolean {
+export function terminateJob(line: Line<Job>, call: ExecutorCall, job: Job, error: Error): boolean {
   const worker = job.holder;
   if (!worker?.jobs.has(job.id)) return false;
-  release(jobs, worker, job);
+  release(worker, job);
   call.settle({ state: 'rejected', error });
-  requeue(jobs, line, takeJobs(jobs, worker));
+  requeue(line, takeJobs(worker));
   worker.kill(true);
   return true;
 }

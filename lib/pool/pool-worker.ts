@@ -9,6 +9,13 @@ import type { WorkerHandle, WorkerListener } from './worker-handle.js';
 const SHORT_CALL_MS = 2;
 
 /**
+ * How much work (ms, by the worker's pace) a worker holds ahead, within `prefetch` calls: enough
+ * that tiny calls travel many to a write, little enough that a batch ends evenly across workers
+ * (a worker never holds more than about this much that another, idle, could have taken).
+ */
+const AHEAD_MS = 4;
+
+/**
  * Where a worker is in its life. `starting` until its runtime says `ready`; then it takes calls
  * until it is `closing` (shutting down, retiring, idle, killed), or announced it is `exiting`
  * (an uncaught error in the child), or `violated` the protocol (nothing more it sends is read).
@@ -113,10 +120,14 @@ export class PoolWorker {
     clearTimeout(this.exitTimer);
   }
 
-  /** How many calls it may hold: one, or 1 + `prefetch` while its calls are short. */
+  /**
+   * How many calls it may hold: one, or while its calls are short, 1 + as many as fill AHEAD_MS
+   * at its pace, up to `prefetch`.
+   */
   room(prefetch: number, maxTasks: number): number {
-    const short = this.averageMs !== undefined && this.averageMs < SHORT_CALL_MS;
-    return Math.min(short ? 1 + prefetch : 1, maxTasks - this.ran);
+    const average = this.averageMs;
+    const ahead = average === undefined || average >= SHORT_CALL_MS ? 0 : Math.min(prefetch, Math.ceil(AHEAD_MS / average));
+    return Math.min(1 + ahead, maxTasks - this.ran);
   }
 
   /** Counts a finished call toward the pace. */

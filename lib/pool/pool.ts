@@ -22,7 +22,7 @@ import type { HostEnvelope } from '../wire/protocol.js';
 import { cancelJob, terminateJob } from './cancel.js';
 import { dispatch, pick, roomOf } from './dispatch.js';
 import { poolSink } from './frame-sink.js';
-import { release, takeLine, type Jobs } from './holdings.js';
+import { jobOf, keepJob, release, takeLine } from './holdings.js';
 import { Line } from './line.js';
 import type { PoolOptions } from './pool-options.js';
 import { PoolJob as Job } from './pool-job.js';
@@ -41,11 +41,6 @@ export class Pool implements Executor {
   readonly #workers = new Set<PoolWorker>();
   readonly #tasks = new TaskNumbers();
   readonly #line = new Line<Job>();
-  /**
-   * The calls it holds, queued or sent to a worker, by id: how cancel, terminate and comm
-   * traffic find the pool's record of a call.
-   */
-  readonly #jobs: Jobs = new Map<number, Job>();
   readonly #sink: FrameSink;
   readonly #exitWaiters = new ExitWaiters();
   #startFailures = 0;
@@ -126,19 +121,19 @@ export class Pool implements Executor {
     // Replaces workers closed when idle or given up on, so a later call gets its own attempt.
     if (this.#workers.size < this.#options.maxWorkers && !this.#stopping) this.#spawn();
     const job = new Job(call);
-    this.#jobs.set(call.id, job);
+    keepJob(job);
     this.#line.push(job);
     this.#pump();
   }
 
   cancel(call: ExecutorCall, error: Error): void {
-    const job = this.#jobs.get(call.id);
-    if (job && cancelJob(this.#jobs, this.#line, call, job, error, this.#options.killGracePeriod)) this.#checkIdle();
+    const job = jobOf(call);
+    if (job && cancelJob(this.#line, call, job, error, this.#options.killGracePeriod)) this.#checkIdle();
   }
 
   terminate(call: ExecutorCall, error: Error): void {
-    const job = this.#jobs.get(call.id);
-    if (job && terminateJob(this.#jobs, this.#line, call, job, error)) this.#pump();
+    const job = jobOf(call);
+    if (job && terminateJob(this.#line, call, job, error)) this.#pump();
   }
 
   /**
@@ -146,13 +141,13 @@ export class Pool implements Executor {
    * behind that one never started and go to the others.
    */
   #failWorker(worker: PoolWorker, error: Error): void {
-    failHead(this.#jobs, this.#line, worker, error);
+    failHead(this.#line, worker, error);
     this.#pump();
     this.#checkIdle();
   }
 
   sendComm(call: ExecutorCall, envelope: HostCommEnvelope): void {
-    this.#jobs.get(call.id)?.holder?.handle.send(envelope);
+    jobOf(call)?.holder?.handle.send(envelope);
   }
 
   shutdown({ wait, drain, reason }: ShutdownOptions): Promise<void> {
@@ -161,9 +156,9 @@ export class Pool implements Executor {
       this.#pump();
     }
     // Stop means stop: what has not started is cancelled (shutdown.ts).
-    if (!wait || !drain) cancelUnstarted(this.#jobs, this.#line, this.#workers, wait, reason, this.#options.killGracePeriod);
+    if (!wait || !drain) cancelUnstarted(this.#line, this.#workers, wait, reason, this.#options.killGracePeriod);
     if (!wait) {
-      cancelAllHeld(this.#jobs, this.#workers, reason);
+      cancelAllHeld(this.#workers, reason);
       this.#killing = true;
       this.#checkIdle();
     }
@@ -226,14 +221,14 @@ export class Pool implements Executor {
 
   /** The channel refused an envelope (undeliverable.ts). */
   #undeliverable(worker: PoolWorker, envelope: HostEnvelope, error: Error): void {
-    if (!undeliverable(this.#jobs, worker, envelope, error, this.#options.serialization)) return;
+    if (!undeliverable(worker, envelope, error, this.#options.serialization)) return;
     this.#pump();
     this.#checkIdle();
   }
 
   /** A job's worker answered it: free its place; the caller reports the outcome. */
   #finished(worker: PoolWorker, job: Job): void {
-    release(this.#jobs, worker, job);
+    release(worker, job);
     if (worker.loadTimer !== undefined) clearTimeout(worker.loadTimer);
     // A call cancelled while the one before it ran is now the one running, if it started.
     if (worker.cancelledAhead.size > 0) {
@@ -273,7 +268,7 @@ export class Pool implements Executor {
     this.#workers.delete(worker);
     worker.clearTimers();
     // The call it ran fails with it; those it held behind that one go back (worker-exit.ts).
-    blameExit(this.#jobs, this.#line, worker, exit);
+    blameExit(this.#line, worker, exit);
 
     if (worker.state === 'starting') this.#startFailures++;
     const unexpected = !worker.closing || worker.state === 'exiting';
@@ -281,7 +276,7 @@ export class Pool implements Executor {
     const needed = this.#line.size > 0 && this.#workers.size < this.#options.maxWorkers;
     if (!this.#stopping && (unexpected || worker.replace || needed)) {
       if (this.#startFailures >= MAX_START_FAILURES) {
-        failWaiting(takeLine(this.#jobs, this.#line), exit, worker.handle.pid, this.#startFailures);
+        failWaiting(takeLine(this.#line), exit, worker.handle.pid, this.#startFailures);
         this.#warmFailed(exit, worker.handle.pid);
         // Jobs submitted later get new attempts.
         this.#startFailures = 0;

@@ -7,7 +7,7 @@
  */
 import { CancelledError } from '../errors/index.js';
 import { cancelHeld, withdraw } from './cancel.js';
-import { takeJobs, takeLine, type Jobs } from './holdings.js';
+import { takeJobs, takeLine } from './holdings.js';
 import type { Line } from './line.js';
 import type { PoolJob as Job } from './pool-job.js';
 import type { PoolWorker } from './pool-worker.js';
@@ -23,8 +23,8 @@ function cancelledError(job: Job, reason: string): CancelledError {
  * the child may have started meanwhile (the previous one's result is on its way) is withdrawn
  * rather than cancelled: it runs on if it began, as running calls do.
  */
-export function cancelUnstarted(jobs: Jobs, line: Line<Job>, workers: Iterable<PoolWorker>, wait: boolean, reason: string, grace: number): void {
-  for (const job of takeLine(jobs, line)) job.call.settle({ state: 'cancelled', error: cancelledError(job, reason) });
+export function cancelUnstarted(line: Line<Job>, workers: Iterable<PoolWorker>, wait: boolean, reason: string, grace: number): void {
+  for (const job of takeLine(line)) job.call.settle({ state: 'cancelled', error: cancelledError(job, reason) });
   for (const worker of workers) {
     for (const job of [...worker.jobs.values()].slice(1)) {
       if (!wait) cancelHeld(job, cancelledError(job, reason), grace);
@@ -34,8 +34,8 @@ export function cancelUnstarted(jobs: Jobs, line: Line<Job>, workers: Iterable<P
 }
 
 /** `wait: false`: every call the workers hold is cancelled now (their workers are killed after). */
-export function cancelAllHeld(jobs: Jobs, workers: Iterable<PoolWorker>, reason: string): void {
-  for (const worker of workers) for (const job of takeJobs(jobs, worker)) job.call.settle({ state: 'cancelled', error: cancelledError(job, reason) });
+export function cancelAllHeld(workers: Iterable<PoolWorker>, reason: string): void {
+  for (const worker of workers) for (const job of takeJobs(worker)) job.call.settle({ state: 'cancelled', error: cancelledError(job, reason) });
 }
 
 /** Promises of workers' exits, kept by the pool and resolved from its exit handler. */

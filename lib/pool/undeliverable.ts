@@ -9,16 +9,16 @@ import { SerializationError } from '../errors/index.js';
 import { log } from '../debug.js';
 import type { HostEnvelope } from '../wire/protocol.js';
 import type { Serialization } from '../wire/serializable.js';
-import { release, type Jobs } from './holdings.js';
+import { release } from './holdings.js';
 import type { PoolWorker } from './pool-worker.js';
 
 /** Acts on a refused envelope; true if it failed a call, so the pool refills and checks for idle. */
-export function undeliverable(jobs: Jobs, worker: PoolWorker, envelope: HostEnvelope, error: Error, serialization: Serialization): boolean {
+export function undeliverable(worker: PoolWorker, envelope: HostEnvelope, error: Error, serialization: Serialization): boolean {
   log.pool('could not send %s to child %s: %s', envelope.t, worker.handle.pid, error.message);
   if (envelope.t === 'run') {
     const job = worker.jobs.get(envelope.id);
     if (!job) return false;
-    release(jobs, worker, job);
+    release(worker, job);
     const failure = new SerializationError(`${job.call.request.task.export}.submit()`, 'args', `cannot be serialized (${error.message})`, serialization);
     failure.cause = error;
     job.call.settle({ state: 'rejected', error: failure });

@@ -9,7 +9,7 @@
  */
 import { WorkerCrashedError } from '../errors/index.js';
 import { inline, log } from '../debug.js';
-import { requeue, takeJobs, type Jobs } from './holdings.js';
+import { requeue, takeJobs } from './holdings.js';
 import type { Line } from './line.js';
 import type { PoolJob as Job } from './pool-job.js';
 import type { PoolWorker } from './pool-worker.js';
@@ -22,18 +22,18 @@ export const MAX_START_FAILURES = 3;
  * Fails the call `worker` may be running with `error` and stops the worker (it is replaced);
  * the calls it held behind that one never started and go back to the line.
  */
-export function failHead(jobs: Jobs, line: Line<Job>, worker: PoolWorker, error: Error): void {
+export function failHead(line: Line<Job>, worker: PoolWorker, error: Error): void {
   // Closing first: handlers of the failure may submit, and nothing more goes to this worker.
   worker.close();
-  const [head, ...waiting] = takeJobs(jobs, worker);
+  const [head, ...waiting] = takeJobs(worker);
   if (head) head.call.settle({ state: 'rejected', error });
-  requeue(jobs, line, waiting);
+  requeue(line, waiting);
   worker.kill(true);
 }
 
 /** `worker` exited: fails the call that may have run on it, and puts the others back in the line. */
-export function blameExit(jobs: Jobs, line: Line<Job>, worker: PoolWorker, exit: WorkerExit): void {
-  const orphans = takeJobs(jobs, worker);
+export function blameExit(line: Line<Job>, worker: PoolWorker, exit: WorkerExit): void {
+  const orphans = takeJobs(worker);
   if (orphans.length > 0 || !worker.closing) log.pool('child %s exited %s holding %d jobs', worker.handle.pid, inline(exit), orphans.length);
   // Only the first it held may have started: that one failed with the child, and never runs
   // again, unless the child's runtime proved it never started (PoolWorker.headUnstarted).
@@ -45,7 +45,7 @@ export function blameExit(jobs: Jobs, line: Line<Job>, worker: PoolWorker, exit:
       error: new WorkerCrashedError(running.call.request.task, exit.exitCode, exit.signal, worker.handle.pid),
     });
   }
-  requeue(jobs, line, orphans);
+  requeue(line, orphans);
 }
 
 /** Children cannot start (bad execArgv, missing runtime): fail what waits instead of looping. */

@@ -14,6 +14,7 @@ import type { CallJobData, UpEntry, WireOutcome } from './wire.js';
 
 export class RelayCall implements ExecutorCall {
   done = false;
+  executorState: unknown = undefined;
   readonly finished: Promise<WireOutcome>;
   #finish!: (outcome: WireOutcome) => void;
   /** The child's usage probe, from the worker's pool, for the host's usage asks (lib/queue/usage.ts). */

@@ -32,6 +32,9 @@ export class Call implements ExecutorCall, CallLink {
   notify = false;
   /** Handed to the executor (a handler of its first events may cancel it before). */
   executed = false;
+  /** Its index among its task's calls in flight (lib/roster.ts), or -1. */
+  slot = -1;
+  executorState: unknown = undefined;
   /** Made only for tasks with plugins: nothing else talks to a running call. */
   readonly comms: CallComms | undefined;
   readonly #owner: CallOwner;

@@ -204,7 +204,7 @@ export class Run implements CallOwner {
   settled(call: Call, outcome: Outcome<unknown>): void {
     const { future } = call;
     if (call.comms) this.#withComms.delete(call);
-    future.task[trackFuture](future, false);
+    future.task[trackFuture](call, false);
     emitOutcome(this.#wiring.events, future, outcome);
     // The policy's (settle.ts), only for a call that did not fulfil: a tiny task's settle skips it.
     if (outcome.state !== 'fulfilled') holdForPolicy(this.#untaken, this.#settings, future, outcome, this.#phase === 'running');

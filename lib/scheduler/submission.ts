@@ -14,7 +14,7 @@ import type { SchedulerEvents } from './events.js';
 
 export function launch(events: Emitter<SchedulerEvents>, executor: Executor, task: AnyTask, request: SubmitCall, call: Call, options: SubmitOptions): void {
   const { future } = call;
-  task[trackFuture](future, true);
+  task[trackFuture](call, true);
   events.emit('future-submitted', future);
   task.emit('submitted', future, ...request.args);
   // After 'submitted': plugins ask to hear of the call's start there.

@@ -17,6 +17,7 @@ type Report = { fd: 1 | 2; text: string } | { settled: Outcome<unknown> };
 /** A call that records what the pool reports, in order. */
 class RecordingCall implements ExecutorCall {
   readonly label = undefined;
+  executorState: unknown = undefined;
   readonly notify = false;
   readonly reports: Report[] = [];
   readonly settled: Promise<void>;

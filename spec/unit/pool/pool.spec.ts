@@ -62,6 +62,7 @@ class FakeCall implements ExecutorCall {
   readonly request = { task: { module: 'file:///tasks.js', export: 'work' }, args: [], inject: NOTHING_INJECTED };
   readonly label = undefined;
   readonly notify = false;
+  executorState: unknown = undefined;
   outcome: Outcome<unknown> | undefined;
   dispatches = 0;
   constructor(readonly id: number) {}
@@ -115,7 +116,6 @@ function submit(into: Pool): FakeCall {
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Runs one call to the end on `worker`, so the worker's calls count as short (it gets calls ahead). */
 /**
  * One call that takes no time at all, so the worker counts as having short calls. The clock
  * stands still meanwhile: on a loaded machine even a synchronous call can be preempted past
@@ -168,6 +168,36 @@ describe('dispatch', () => {
     await turn();
     expect(worker.runs.slice(1)).toEqual([b.id, c.id, d.id, e.id]);
     expect(worker.sent.filter((envelope) => envelope.t === 'define')).toHaveLength(1);
+  });
+
+  test('a worker holds about 4 ms of work ahead at its pace, within prefetch', async () => {
+    // The pool's clock, moved by the test alone: a loaded machine's would change the pace.
+    let now = 0;
+    Object.defineProperty(performance, 'now', { value: () => now, configurable: true });
+    try {
+      const heldAt = async (ms: number) => {
+        const p = pool({ prefetch: 16 });
+        const worker = workers.at(-1)!;
+        worker.ready();
+        const first = submit(p);
+        now += ms;
+        worker.result(first.id);
+        await turn();
+        const calls = Array.from({ length: 30 }, () => submit(p));
+        // Half its room taken one by one; then an answer, and it is refilled to the brim.
+        now += ms;
+        worker.result(calls[0]!.id);
+        await turn();
+        // Sent and not answered: the running call and those ahead of it.
+        return worker.runs.length - 2;
+      };
+      // 1 ms a call: 4 ahead of the running one; 1.5 ms: 3 (4 ms in whole calls); 0.01 ms: all 16.
+      expect(await heldAt(1)).toBe(5);
+      expect(await heldAt(1.5)).toBe(4);
+      expect(await heldAt(0.01)).toBe(17);
+    } finally {
+      delete (performance as { now?: unknown }).now;
+    }
   });
 
   test('maxTasksPerWorker retires a worker after that many calls, and a new one takes the next', async () => {
