@@ -7,6 +7,7 @@
  * emit one event per message on its own tick. Here each frame takes the cheaper form that carries
  * it intact (json-safe.ts), and a reader decodes every frame a chunk holds in one go.
  */
+import { isAscii } from 'node:buffer';
 import { DefaultSerializer, deserialize } from 'node:v8';
 import { jsonSafeEnvelopes } from './json-safe.js';
 import type { Serialization } from './serializable.js';
@@ -18,6 +19,12 @@ const V8_FORM = 0x56; // 'V'
 const NO_BYTES = Buffer.alloc(FRAME_HEADER_BYTES);
 /** What decoding returns for a frame it could not read (the problem is reported already). */
 const BROKEN = Symbol('broken frame');
+/**
+ * Chunks up to this size are read as one string when they are ASCII, and each JSON frame parsed
+ * from a slice of it: a string per frame cost ~0.4 of the ~1.4 µs a small frame takes (14 results
+ * a chunk is usual). Bigger chunks are big frames, decoded as they come.
+ */
+const ONE_STRING_BYTES = 64 * 1024;
 
 /**
  * The bytes of one frame. Under 'json' always JSON (the values were checked to be JSON-safe at
@@ -85,6 +92,8 @@ export class FrameDecoder {
       this.#pendingBytes = 0;
     }
     let offset = 0;
+    // ASCII bytes read the same as Latin-1 and UTF-8, a character a byte, so offsets carry over.
+    const text = bytes.length <= ONE_STRING_BYTES && bytes[FRAME_HEADER_BYTES - 1] === JSON_FORM && isAscii(bytes) ? bytes.toString('latin1') : undefined;
     while (bytes.length - offset >= FRAME_HEADER_BYTES) {
       const length = bytes.readUInt32LE(offset);
       if (length > this.#maxFrameBytes) {
@@ -93,7 +102,7 @@ export class FrameDecoder {
       }
       const end = offset + FRAME_HEADER_BYTES + length;
       if (end > bytes.length) break;
-      const envelopes = this.#decode(bytes, offset, end, owned);
+      const envelopes = this.#decode(bytes, offset, end, text, owned);
       if (envelopes === BROKEN) return;
       offset = end;
       this.#frame(envelopes);
@@ -118,10 +127,14 @@ export class FrameDecoder {
     return length > this.#maxFrameBytes || this.#pendingBytes >= FRAME_HEADER_BYTES + length;
   }
 
-  #decode(bytes: Buffer, start: number, end: number, owned: boolean): unknown {
+  /**
+   * One frame's envelopes; `text`: the whole chunk as a string, when it is ASCII; `owned`: whether
+   * `bytes` stays ours (a V8 frame's values may point into them).
+   */
+  #decode(bytes: Buffer, start: number, end: number, text: string | undefined, owned: boolean): unknown {
     const form = bytes[start + 4];
     try {
-      if (form === JSON_FORM) return JSON.parse(bytes.toString('utf8', start + FRAME_HEADER_BYTES, end));
+      if (form === JSON_FORM) return JSON.parse(text === undefined ? bytes.toString('utf8', start + FRAME_HEADER_BYTES, end) : text.slice(start + FRAME_HEADER_BYTES, end));
       if (form === V8_FORM) {
         const body = bytes.subarray(start + FRAME_HEADER_BYTES, end);
         return deserialize(owned ? body : Buffer.from(body));

@@ -131,6 +131,23 @@ describe('FrameDecoder', () => {
     }
   });
 
+  test('a chunk of many JSON frames reads the same, ASCII or not (offsets are bytes, not characters)', () => {
+    const ascii = [[{ t: 'result', id: 1, value: 1 }], [{ t: 'result', id: 2, value: 'two' }], [{ t: 'result', id: 3, value: [3] }]];
+    const mixed = [[{ t: 'result', id: 4, value: 'café' }], [{ t: 'result', id: 5, value: '🙂 after a wide character' }], ...ascii];
+    for (const frames of [ascii, mixed]) {
+      const bytes = Buffer.concat(frames.map((frame) => encodeFrame(frame, 'advanced')));
+      for (const frame of frames) expect(formOf(encodeFrame(frame, 'advanced'))).toBe(FORM.json);
+      // Whole, and cut inside the last frame: the frames before the cut read as they are.
+      expect(decodeAll(bytes)).toStrictEqual({ frames, problems: [] });
+      const decoded: unknown[] = [];
+      const decoder = new FrameDecoder((frame) => decoded.push(frame), (problem) => decoded.push(problem), 2 ** 20);
+      decoder.push(bytes.subarray(0, bytes.length - 3));
+      expect(decoded).toStrictEqual(frames.slice(0, -1));
+      decoder.push(bytes.subarray(bytes.length - 3));
+      expect(decoded).toStrictEqual(frames);
+    }
+  });
+
   test('reads a frame that arrives one byte at a time', () => {
     const frames: unknown[] = [];
     const decoder = new FrameDecoder((frame) => frames.push(frame), (problem) => frames.push(problem), 2 ** 20);
