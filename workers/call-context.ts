@@ -14,6 +14,8 @@ export interface CallContext {
   /** Aborted when the host cancels the call. */
   readonly signal: AbortSignal;
   send(envelope: ChildEnvelope, bytes?: number): void;
+  /** Sends `envelope` with what is queued before it, now: the sender is about to wait for an answer. */
+  sendNow(envelope: ChildEnvelope): void;
   /** Sends `data` as a message of this call's comm `name`, joining the messages just before it on that comm. */
   message(name: string, data: unknown, bytes: number): void;
   /** Hands what is queued to the channel now: the sender is about to wait for an answer. */
@@ -39,6 +41,8 @@ export interface CommEndpoint {
 /** Where the runtime's envelopes go: an Outbox over the frame pipes, or an in-memory one. */
 export interface RuntimeChannel {
   push(envelope: ChildEnvelope, bytes?: number): void;
+  /** Queues `envelope` and hands what is queued to the channel now. */
+  pushNow(envelope: ChildEnvelope): void;
   tail(): ChildEnvelope | undefined;
   extended(bytes: number): void;
   /** Hands what is queued to the channel; false if nothing was queued. */
@@ -80,6 +84,10 @@ export class ActiveCall implements CallContext {
 
   send(envelope: ChildEnvelope, bytes?: number): void {
     this.#channel.push(envelope, bytes);
+  }
+
+  sendNow(envelope: ChildEnvelope): void {
+    this.#channel.pushNow(envelope);
   }
 
   message(comm: string, data: unknown, bytes: number): void {

@@ -185,19 +185,16 @@ export class Runtime {
    */
   #started(envelope: RunEnvelope): void {
     if (!envelope.notify) return;
-    this.#channel.push({ t: 'started', id: envelope.id });
-    this.#channel.flush();
+    this.#channel.pushNow({ t: 'started', id: envelope.id });
   }
 
   async #executeAfterLoad(active: ActiveCall, defined: Defined): Promise<void> {
     try {
       // The host bounds loading (a top-level await that never settles, a loop at top level): it
       // hears when loading begins and, with `started`, when it is over. Both written at once.
-      this.#channel.push({ t: 'loading', id: active.id });
-      this.#channel.flush();
+      this.#channel.pushNow({ t: 'loading', id: active.id });
       const fn = (defined.fn ??= await loadTask(defined.identity));
-      this.#channel.push({ t: 'started', id: active.id });
-      this.#channel.flush();
+      this.#channel.pushNow({ t: 'started', id: active.id });
       this.#settle(active, { value: await fn(...active.arguments(this.#injectors)) });
     } catch (error) {
       this.#settle(active, { error });

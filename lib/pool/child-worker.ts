@@ -183,9 +183,9 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
   return {
     pid,
     send: (envelope) => {
-      outbox.push(envelope);
       // An answer, ack or close-request: a task is waiting on it, and nothing will join it.
-      if (envelope.t === 'comm') outbox.flush();
+      if (envelope.t === 'comm') outbox.pushNow(envelope);
+      else outbox.push(envelope);
     },
     close: () => {
       outbox.flush();

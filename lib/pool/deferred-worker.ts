@@ -22,7 +22,8 @@ export function deferredWorker<T>(loading: Promise<T>, start: (loaded: T) => Wor
     get pid() {
       return handle?.pid;
     },
-    send: (envelope) => void later((started) => started.send(envelope)),
+    // The hot path (every run, answer and cancel): no closure once the worker has started.
+    send: (envelope) => (handle ? handle.send(envelope) : void queued.push((started) => started.send(envelope))),
     close: () => void later((started) => started.close()),
     kill: () => void later((started) => started.kill()),
     keepAlive: (on) => void later((started) => started.keepAlive(on)),

@@ -72,15 +72,22 @@ export class FrameDecoder {
     this.#maxFrameBytes = maxFrameBytes;
   }
 
-  /** Decodes every frame `chunk` completes; keeps what is left for the next chunk. */
-  push(chunk: Buffer): void {
+  /**
+   * Decodes every frame `chunk` completes; keeps what is left for the next chunk. `borrowed`: the
+   * caller reuses `chunk`'s memory once this returns (a socket's `onread` buffer), so what is kept
+   * is copied, and so is a V8 frame's body, which deserialize() would otherwise alias (a typed
+   * array it returns points into the bytes it read).
+   */
+  push(chunk: Buffer, borrowed = false): void {
     if (this.#broken) return;
     let bytes = chunk;
+    let owned = !borrowed;
     if (this.#pendingBytes > 0) {
-      this.#pending.push(chunk);
+      this.#pending.push(owned ? chunk : Buffer.from(chunk));
       this.#pendingBytes += chunk.length;
       if (!this.#complete()) return;
       bytes = Buffer.concat(this.#pending, this.#pendingBytes);
+      owned = true;
       this.#pending = [];
       this.#pendingBytes = 0;
     }
@@ -95,13 +102,14 @@ export class FrameDecoder {
       }
       const end = offset + FRAME_HEADER_BYTES + length;
       if (end > bytes.length) break;
-      const envelopes = this.#decode(bytes, offset, end, text);
+      const envelopes = this.#decode(bytes, offset, end, text, owned);
       if (envelopes === BROKEN) return;
       offset = end;
       this.#frame(envelopes);
     }
     if (offset < bytes.length) {
-      this.#pending.push(offset === 0 ? bytes : bytes.subarray(offset));
+      const rest = offset === 0 ? bytes : bytes.subarray(offset);
+      this.#pending.push(owned ? rest : Buffer.from(rest));
       this.#pendingBytes = bytes.length - offset;
     }
   }
@@ -119,12 +127,18 @@ export class FrameDecoder {
     return length > this.#maxFrameBytes || this.#pendingBytes >= FRAME_HEADER_BYTES + length;
   }
 
-  /** One frame's envelopes; `text`: the whole chunk as a string, when it is ASCII. */
-  #decode(bytes: Buffer, start: number, end: number, text: string | undefined): unknown {
+  /**
+   * One frame's envelopes; `text`: the whole chunk as a string, when it is ASCII; `owned`: whether
+   * `bytes` stays ours (a V8 frame's values may point into them).
+   */
+  #decode(bytes: Buffer, start: number, end: number, text: string | undefined, owned: boolean): unknown {
     const form = bytes[start + 4];
     try {
       if (form === JSON_FORM) return JSON.parse(text === undefined ? bytes.toString('utf8', start + FRAME_HEADER_BYTES, end) : text.slice(start + FRAME_HEADER_BYTES, end));
-      if (form === V8_FORM) return deserialize(bytes.subarray(start + FRAME_HEADER_BYTES, end));
+      if (form === V8_FORM) {
+        const body = bytes.subarray(start + FRAME_HEADER_BYTES, end);
+        return deserialize(owned ? body : Buffer.from(body));
+      }
     } catch (error) {
       this.#fail(`a frame could not be decoded (${(error as Error).message})`);
       return BROKEN;

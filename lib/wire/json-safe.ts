@@ -23,8 +23,11 @@ const JSON_MAX_DEPTH = 64;
 
 interface Budget {
   chars: number;
-  /** Objects seen so far: a second sighting is a shared reference, which JSON would copy. */
-  readonly seen: Set<object>;
+  /**
+   * Objects seen so far: a second sighting is a shared reference, which JSON would copy. Made at
+   * the first object: most frames (a request, an answer, a result) hold only primitives.
+   */
+  seen: Set<object> | undefined;
 }
 
 /**
@@ -32,7 +35,7 @@ interface Budget {
  * undefined (an absent optional field reads the same); inside values, nothing may be.
  */
 export function jsonSafeEnvelopes(envelopes: readonly object[]): boolean {
-  const budget: Budget = { chars: 0, seen: new Set() };
+  const budget: Budget = { chars: 0, seen: undefined };
   for (const envelope of envelopes) {
     if (Object.getPrototypeOf(envelope) !== Object.prototype) return false;
     for (const key in envelope) {
@@ -62,8 +65,9 @@ function safe(value: unknown, budget: Budget, depth: number): boolean {
 }
 
 function composite(object: object, budget: Budget, depth: number): boolean {
-  if (depth >= JSON_MAX_DEPTH || budget.seen.has(object)) return false;
-  budget.seen.add(object);
+  const seen = (budget.seen ??= new Set());
+  if (depth >= JSON_MAX_DEPTH || seen.has(object)) return false;
+  seen.add(object);
   // JSON.stringify sends what a toJSON method returns, even a non-enumerable one that V8 and the
   // walk below never see: `Object.defineProperty(value, 'toJSON', { value: () => 'else' })`.
   if (typeof (object as { toJSON?: unknown }).toJSON === 'function') return false;

@@ -70,6 +70,17 @@ export class Outbox<E extends Envelope> {
     }
   }
 
+  /**
+   * Queues an envelope and hands what is queued to the channel now, this envelope last: for a
+   * sender about to wait on an answer (a request, an ack, the host's answer to one). Unlike
+   * `push()` then `flush()`, it schedules no flush for later that would find nothing to send: in
+   * a child that flush is a setImmediate, which costs the request a turn of the event loop.
+   */
+  pushNow(envelope: E): void {
+    this.#batch.push(envelope);
+    this.flush();
+  }
+
   /** The last envelope queued and not yet sent, for senders that extend it instead of adding one. */
   tail(): E | undefined {
     return this.#batch[this.#batch.length - 1];

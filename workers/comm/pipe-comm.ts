@@ -26,6 +26,8 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
   readonly #window = new SendWindow();
   /** Set once the host said it will not answer any more. */
   #closeRequest: string | undefined;
+  /** The error of a request the host refused to answer (made once, not per envelope). */
+  readonly #refused = (reason: string): Error => new CommCloseRequestError(this.id, reason);
 
   /** The comm injected as `name` into the call of `context`; `idCall`: the call its id names, when not the context's (lib/wire/protocol.ts InjectSpec). */
   constructor(name: string, context: CallContext, idCall = context.id) {
@@ -72,16 +74,15 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     return this.#context.ready();
   }
 
-  request(data?: CommData<S, 'request'>, options: CommRequestOptions = {}): Promise<CommData<S, 'response'>> {
+  request(data?: CommData<S, 'request'>, options?: CommRequestOptions): Promise<CommData<S, 'response'>> {
     this.#usable('request');
     this.#check('request', data);
-    const { timeout } = options;
+    const timeout = options?.timeout;
     const invalid = timeout === undefined ? undefined : numberError(timeout, 'timeout', `a number of milliseconds from 0 to ${MAX_TIMER_MS}`, TIMER_DELAY);
     if (invalid) return Promise.reject(invalid);
     if (this.#closeRequest !== undefined) return Promise.reject(new CommCloseRequestError(this.id, this.#closeRequest));
-    const { id, answer } = this.#requests.add(timeout, () => new CommTimeoutError(this.id, timeout ?? 0));
-    this.#context.send({ t: 'comm', kind: 'request', call: this.#context.id, comm: this.#name, request: id, data });
-    this.#context.flush();
+    const { id, answer } = this.#requests.add(timeout === undefined ? undefined : { ms: timeout, error: () => new CommTimeoutError(this.id, timeout) });
+    this.#context.sendNow({ t: 'comm', kind: 'request', call: this.#context.id, comm: this.#name, request: id, data });
     // The host's answer is the schema's response: the host checked it against the same schema.
     return answer as Promise<CommData<S, 'response'>>;
   }
@@ -102,8 +103,7 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
 
   /** Envelopes from the host, each to the part that handles its kind. */
   receive(envelope: HostCommEnvelope): void {
-    const refused = (reason: string) => new CommCloseRequestError(this.id, reason);
-    if (this.#requests.receive(envelope, refused) || this.#acks.receive(envelope) || this.#window.receive(envelope)) return;
+    if (this.#requests.receive(envelope, this.#refused) || this.#acks.receive(envelope) || this.#window.receive(envelope)) return;
     // The parts are type guards: what is left is a close-request, or a kind nothing handles yet
     // (which does not compile).
     this.#closeRequested((envelope satisfies CommCloseRequest).data);
@@ -118,8 +118,9 @@ export class PipeComm<S extends CommSchema = CommSchema> implements Comm<S>, Com
     this.#state = kind === 'open' ? 'open' : 'closed';
     const ack = waitForAck && this.#closeRequest === undefined;
     const acked = ack ? this.#acks.wait() : undefined;
-    this.#context.send({ t: 'comm', kind, call: this.#context.id, comm: this.#name, ...(data === undefined ? {} : { data }), ...(ack ? { ack } : {}) });
-    if (ack) this.#context.flush();
+    const envelope = { t: 'comm', kind, call: this.#context.id, comm: this.#name, ...(data === undefined ? {} : { data }), ...(ack ? { ack } : {}) } as const;
+    if (ack) this.#context.sendNow(envelope);
+    else this.#context.send(envelope);
     await acked;
   }
 

@@ -113,6 +113,24 @@ describe('FrameDecoder', () => {
     }
   });
 
+  test('reads borrowed chunks (one buffer reused for every read): what it keeps, and what V8 would alias, is its own', () => {
+    const binary = [[{ t: 'result', id: 3, value: new Uint8Array([7, 8, 9]) }], [{ t: 'result', id: 4, value: Buffer.from('kept') }]];
+    const bytes = Buffer.concat([...binary, ...envelopes].map((frame) => encodeFrame(frame, 'advanced')));
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const frames: unknown[] = [];
+      const decoder = new FrameDecoder((frame) => frames.push(frame), (problem) => frames.push(problem), 2 ** 20);
+      const reused = Buffer.alloc(bytes.length);
+      for (const [start, end] of [[0, cut], [cut, bytes.length]] as const) {
+        bytes.copy(reused, 0, start, end);
+        decoder.push(reused.subarray(0, end - start), true);
+        // The reader's next read overwrites the buffer.
+        reused.fill(0xff);
+      }
+      decoder.end();
+      expect(frames).toStrictEqual([...binary, ...envelopes]);
+    }
+  });
+
   test('a chunk of many JSON frames reads the same, ASCII or not (offsets are bytes, not characters)', () => {
     const ascii = [[{ t: 'result', id: 1, value: 1 }], [{ t: 'result', id: 2, value: 'two' }], [{ t: 'result', id: 3, value: [3] }]];
     const mixed = [[{ t: 'result', id: 4, value: 'café' }], [{ t: 'result', id: 5, value: '🙂 after a wide character' }], ...ascii];

@@ -85,6 +85,18 @@ describe('framing', () => {
     expect(channel.frames).toEqual([[1, 2, 3]]);
   });
 
+  test('pushNow() sends what is queued with its envelope last, at once, in one frame', async () => {
+    const channel = new FakeChannel();
+    const { outbox } = outboxOn(channel, { flushOn: 'immediate' });
+    outbox.push(dropped(1));
+    outbox.pushNow(dropped(2));
+    expect(channel.frames).toEqual([[1, 2]]);
+    // What is queued after it goes out by itself, as pushes do.
+    outbox.push(dropped(3));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(channel.frames).toEqual([[1, 2], [3]]);
+  });
+
   test('flush() sends what is queued now and says whether there was anything', () => {
     const channel = new FakeChannel();
     const { outbox } = outboxOn(channel);

@@ -14,6 +14,11 @@ export class MemoryChannel implements RuntimeChannel {
     this.#queued.push(envelope);
   }
 
+  pushNow(envelope: ChildEnvelope): void {
+    this.push(envelope);
+    this.flush();
+  }
+
   tail(): ChildEnvelope | undefined {
     return this.#queued.at(-1);
   }

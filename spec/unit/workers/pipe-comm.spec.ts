@@ -52,6 +52,19 @@ test('an answer to a request that timed out is dropped, never handed to the next
   await expect(second).resolves.toBe('answer to second');
 });
 
+test('a request nobody awaits may reject (timeout, refusal, the call settling) without an unhandled rejection', async () => {
+  const { comm, call, channel, host } = make();
+  void comm.request('timed', { timeout: 1 });
+  void comm.request('refused');
+  void comm.request('left');
+  host({ kind: 'response-error', request: 2, data: 'no handler' });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  call.settling();
+  // Jest fails the test on an unhandled rejection: the third request's would come in this turn.
+  await settle();
+  expect(comms(channel).map((envelope) => envelope.kind)).toEqual(['request', 'request', 'request']);
+});
+
 test('a response-error rejects its request with CloseRequestError carrying the reason', async () => {
   const { comm, host } = make();
   const answer = comm.request();
