@@ -1,7 +1,7 @@
 /**
  * The pool's record of the calls it holds, queued or sent: each call carries its pool job in its
  * `executorState` while the pool holds it, which is how cancel, terminate and comm traffic find
- * it, with nothing hashed per call (a Map by id was a tenth of the host's work per tiny call once
+ * it, with nothing hashed per call (a Map by id was an eighth of the host's work per tiny call once
  * a batch held 100,000). The waiting line is line.ts.
  *
  * Plain functions over the structures they touch rather than methods: the pool keeps the state,
