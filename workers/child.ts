@@ -61,6 +61,9 @@ const outbox = new Outbox<ChildEnvelope>(
       // A closed channel means the host let go of us (shutdown) or died: nothing to report.
       const code = (error as { code?: string }).code;
       if (!process.connected || code === 'EPIPE' || code === 'EBADF') {
+        // Nothing more reaches the host (or a task closed fd 4): no other call may start, or it
+        // would run here unreported and again elsewhere, as the host takes it for never started.
+        void runtime.abandon();
         exitAfterOutput(0);
         return;
       }

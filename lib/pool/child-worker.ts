@@ -23,6 +23,12 @@ import type { WorkerExit, WorkerFactory, WorkerHandle, WorkerListener } from './
 const CHANNEL_CLOSED = 'ERR_IPC_CHANNEL_CLOSED';
 /** How long a child whose end of fd 5 broke may take to exit before it counts as deaf. */
 const DEAF_CHILD_MS = 1000;
+/**
+ * How long a frame may stay incomplete with nothing more coming before it counts as garbage. The
+ * runtime writes a frame whole, synchronously, and only stops while the host is not reading; a
+ * task that wrote part of a frame to fd 4 leaves the host waiting for bytes that never come.
+ */
+const STALLED_FRAME_MS = 1000;
 const CHILD_ENTRY = fileURLToPath(new URL('../../workers/child.js', import.meta.url));
 
 export interface ChildWorkerOptions extends WireFormat {
@@ -149,13 +155,18 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
   subprocess.once('exit', () => {
     exited = true;
     clearTimeout(deaf);
+    stalled.stop();
   });
 
   const decoder = new FrameDecoder((envelopes) => {
     if (log.ipc.enabled) log.ipc('%d -> host %s', pid, inline(envelopes));
     listener.frame(envelopes);
   }, (problem) => listener.corrupt(`${problem} on fd ${CHILD_TO_HOST_FD}`), maxFrameBytes(options.maxPayloadBytes));
-  fromChild.on('data', (chunk: Buffer) => decoder.push(chunk));
+  const stalled = stallWatch(decoder, () => exited, listener);
+  fromChild.on('data', (chunk: Buffer) => {
+    decoder.push(chunk);
+    stalled.read();
+  });
   // Every byte the child wrote is read once its end of the pipe closes (it exited).
   const drained = new Promise<void>((resolve) => {
     fromChild.once('end', () => resolve());
@@ -204,5 +215,35 @@ function spawnChild(execa: typeof Execa.execa, options: ChildWorkerOptions, list
       setTimeout(() => signalAll(tree, 'SIGKILL'), options.killGracePeriod).unref();
     },
     keepAlive: (on) => keepAlive(subprocess, on),
+  };
+}
+
+/**
+ * Reports a frame left incomplete for STALLED_FRAME_MS with no byte after it (a task wrote part
+ * of one to fd 4): its call fails with a ProtocolError instead of waiting for ever. The timer
+ * only suspects: a host whose event loop was blocked runs its timers before it reads what came
+ * meanwhile, so the verdict waits for the next turn's reads (setImmediate runs after them).
+ */
+function stallWatch(decoder: FrameDecoder, exited: () => boolean, listener: WorkerListener): { read(): void; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let reads = 0;
+  const check = (seen: number) => {
+    if (exited() || reads !== seen || decoder.pendingBytes === 0) return;
+    listener.corrupt(`the child stopped ${decoder.pendingBytes} bytes into a frame and wrote nothing more for ${STALLED_FRAME_MS} ms on fd ${CHILD_TO_HOST_FD}`);
+  };
+  const suspect = () => {
+    const seen = reads;
+    setImmediate(() => check(seen));
+  };
+  return {
+    read: () => {
+      reads++;
+      if (decoder.pendingBytes === 0) {
+        clearTimeout(timer);
+        timer = undefined;
+      } else if (timer) timer.refresh();
+      else timer = setTimeout(suspect, STALLED_FRAME_MS).unref();
+    },
+    stop: () => clearTimeout(timer),
   };
 }

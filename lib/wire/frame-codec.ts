@@ -114,6 +114,11 @@ export class FrameDecoder {
     }
   }
 
+  /** Bytes of a frame begun and not yet complete. */
+  get pendingBytes(): number {
+    return this.#pendingBytes;
+  }
+
   /** The bytes held when the stream ended: a partial frame is a frame cut off. */
   end(): void {
     if (!this.#broken && this.#pendingBytes > 0) this.#fail(`the stream ended ${this.#pendingBytes} bytes into a frame`);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Comm, ProtocolError, Scheduler, WorkerCrashedError } from 'forkline';
 import type * as Closing from '../fixtures/close-frame-pipe.ts';
+import type * as Comms from '../fixtures/comm.ts';
 import type * as Forged from '../fixtures/forged-frames.ts';
 import type * as Math from '../fixtures/math.ts';
 import { expectNoChildren, fixtureModule, tempDirs } from '../helpers.js';
@@ -15,6 +16,7 @@ import { expectNoChildren, fixtureModule, tempDirs } from '../helpers.js';
 const forged = fixtureModule<typeof Forged>('forged-frames.ts');
 const math = fixtureModule<typeof Math>('math.ts');
 const closing = fixtureModule<typeof Closing>('close-frame-pipe.ts');
+const comms = fixtureModule<typeof Comms>('comm.ts');
 
 afterEach(expectNoChildren);
 const tempDir = tempDirs('forkline-forged-');
@@ -32,6 +34,7 @@ const violations: [Forged.ForgedFrame, RegExp][] = [
   ['text-not-frames', /a frame says it holds \d+ bytes, over the \d+ a frame may on fd 4\); .* a task must not write to, read from or close them/],
   ['unknown-form', /a frame has form byte 88, which is neither JSON nor V8/],
   ['broken-json', /a frame could not be decoded \(.*JSON/],
+  ['partial-frame', /the child stopped 2 bytes into a frame and wrote nothing more for 1000 ms on fd 4/],
 ];
 
 test.each(violations)('a malformed frame (%s) fails the call with ProtocolError and replaces the child; the host goes on', async (what, problem) => {
@@ -110,6 +113,88 @@ test('a forged exiting envelope and process.exit(1): the call fails once with Wo
   expect(errors[0]).toBeInstanceOf(WorkerCrashedError);
   expect(errors[0]).toMatchObject({ exitCode: 1, signal: null, task: { export: 'forgeExiting' } });
   expect(exiting.eventCounts).toEqual({ submitted: 1, done: 1, exception: 1 });
+});
+
+test('a task that writes part of a frame and returns fails its call with ProtocolError instead of leaving it running for ever', async () => {
+  const log = logFile();
+  const scheduler = Scheduler.withProcesses(1);
+  const partial = scheduler.task(forged.writePartialFrame);
+  const pid = scheduler.task(math.pid);
+  const errors: unknown[] = [];
+  const pids: number[] = [];
+  partial.on('exception', (_future, error) => {
+    errors.push(error);
+    pid.submit();
+  });
+  pid.on('result', (_future, value) => {
+    pids.push(value);
+    if (pids.length === 1) partial.submit(log);
+  });
+  scheduler.on('start', () => void pid.submit());
+  // Before the fix the call stayed running and the run ended only here.
+  const exit = await scheduler.run({ onException: 'continue', timeout: 15_000, wait: false });
+
+  expect(exit.code).toBe('exhausted');
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toBeInstanceOf(ProtocolError);
+  expect((errors[0] as Error).message).toMatch(/the child stopped \d+ bytes into a frame and wrote nothing more for 1000 ms on fd 4/);
+  expect(readFileSync(log, 'utf8')).toBe('partial\n');
+  expect(pids).toHaveLength(2);
+  expect(pids[1]).not.toBe(pids[0]);
+});
+
+test('a host whose event loop is blocked for longer than the stall bound while a big frame comes in reads it whole: no ProtocolError', async () => {
+  const scheduler = Scheduler.withProcesses(1);
+  const big = scheduler.task(comms.announceThenBig, { plugins: [Comm.Plugin()] });
+  // Blocked twice while the frame comes in: after the first, the host reads a chunk and waits for
+  // the rest; after the second, its timers run before it reads what came meanwhile.
+  big.on('comm-message', () => {
+    let blocked = 0;
+    const block = setInterval(() => {
+      const until = Date.now() + 1100;
+      while (Date.now() < until);
+      if (++blocked === 2) clearInterval(block);
+    }, 1);
+  });
+  const lengths: number[] = [];
+  const errors: unknown[] = [];
+  big.on('result', (_future, value) => void lengths.push(value.length));
+  big.on('exception', (_future, error) => void errors.push(error));
+  scheduler.on('start', () => void big.submit(8));
+  await scheduler.run({ onException: 'continue', timeout: 30_000, wait: false });
+
+  expect(errors).toEqual([]);
+  expect(lengths).toEqual([8 * 2 ** 20]);
+});
+
+test('a task that closes fd 4 fails its own call; the calls sent ahead behind it run once, on a new child', async () => {
+  const log = logFile();
+  const scheduler = Scheduler.withProcesses(1);
+  const tick = scheduler.task(closing.tick);
+  const closeOut = scheduler.task(closing.closeFramesOut);
+  const errors: unknown[] = [];
+  let warm = 0;
+  // Warm up: the child's calls turn short, so the batch below is sent ahead of the close.
+  scheduler.on('start', () => {
+    for (let index = 0; index < 60; index++) tick.submit(index, log);
+  });
+  tick.on('result', () => {
+    if (++warm !== 60) return;
+    for (let index = 100; index < 110; index++) tick.submit(index, log);
+    closeOut.submit(log);
+    for (let index = 200; index < 220; index++) tick.submit(index, log);
+  });
+  closeOut.on('exception', (_future, error) => void errors.push(error));
+  const exit = await scheduler.run({ onException: 'continue', timeout: 15_000, wait: false });
+
+  expect(exit.code).toBe('exhausted');
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toBeInstanceOf(WorkerCrashedError);
+  const lines = readFileSync(log, 'utf8').trim().split('\n');
+  const expected = [...Array.from({ length: 60 }, (_, i) => String(i)), ...Array.from({ length: 10 }, (_, i) => String(100 + i)), 'closed', ...Array.from({ length: 20 }, (_, i) => String(200 + i))];
+  // Before the fix the call after the close ran twice: once unreported on the closing child.
+  expect(lines).toEqual(expected);
+  expect(tick.eventCounts).toEqual({ submitted: 90, done: 90, result: 90 });
 });
 
 test('a task that closes fd 5 leaves a child deaf to the host: the call sent to it next fails with ProtocolError, the one after runs on a new child', async () => {
