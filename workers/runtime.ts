@@ -20,6 +20,9 @@ interface Defined {
   fn: TaskFunction | undefined;
 }
 
+/** The most time (ms) calls run back to back before the child reads what the host sent. */
+const YIELD_MS = 1;
+
 export class Runtime {
   readonly #channel: RuntimeChannel;
   readonly #format: WireFormat;
@@ -121,6 +124,7 @@ export class Runtime {
 
   async #drain(): Promise<void> {
     this.#draining = true;
+    let yielded = performance.now();
     try {
       while (this.#head < this.#queue.length) {
         const run = this.#queue[this.#head++] as RunEnvelope;
@@ -133,6 +137,13 @@ export class Runtime {
         // this one was running: it fails this call and runs the rest elsewhere, none twice.
         // Usually the write completes at once and this costs a tick; a slow host makes it wait.
         if (this.#channel.flush()) await this.#channel.drained();
+        // Synchronous calls run back to back would not hear the host until the queue is empty:
+        // a cancel of a call sent ahead would come after it ran. A turn of the loop every
+        // YIELD_MS reads what the host sent meanwhile (I/O runs before setImmediate).
+        if (performance.now() - yielded >= YIELD_MS) {
+          await new Promise((resume) => setImmediate(resume));
+          yielded = performance.now();
+        }
         if (this.#dead) return;
         if (this.#cancelledIds.delete(run.id)) {
           this.#channel.push({ t: 'dropped', id: run.id });

@@ -11,6 +11,7 @@ import { MemoryChannel, settle } from './memory-channel.js';
 
 const FORMAT = { serialization: 'advanced', maxPayloadBytes: 1024 * 1024 } as const;
 const MODULE = pathToFileURL(join(import.meta.dirname, '../../fixtures/comm-ask.mjs')).href;
+const SPIN = pathToFileURL(join(import.meta.dirname, '../../fixtures/spin.mjs')).href;
 
 /** A runtime that has started call 3 of `askAndReturn('q')` and sent its request. */
 async function asking(): Promise<{ runtime: Runtime; channel: MemoryChannel; receive: (envelope: HostEnvelope) => void }> {
@@ -61,4 +62,23 @@ test('comm data the channel refused fails the call it belongs to, read from `cal
   expect(channel.all()).toEqual([
     { t: 'error', id: 8, error: expect.objectContaining({ name: 'SerializationError', message: expect.stringContaining('comm data cannot be serialized (could not be cloned)') as unknown }) as unknown },
   ]);
+});
+
+test('synchronous calls run back to back still hear the host each millisecond: a call sent ahead and cancelled meanwhile is dropped, not run', async () => {
+  const channel = new MemoryChannel();
+  const runtime = new Runtime(channel, FORMAT, defaultInjectors());
+  const receive = (envelope: HostEnvelope) => runtime.receive(envelope);
+  receive({ t: 'define', ref: 0, task: { module: SPIN, export: 'spin' } });
+  // The module loads with the first call; the calls after it run without awaiting anything.
+  receive({ t: 'run', id: 1, task: 0, args: [0] });
+  await until(channel, 'result');
+  for (let id = 2; id <= 9; id++) receive({ t: 'run', id, task: 0, args: [2] });
+  // The host's cancel, as the child's event loop would read it: on a later turn.
+  setImmediate(() => receive({ t: 'cancel', id: 9, reason: 'user' }));
+  const ids = (t: string) => channel.all().flatMap((envelope) => (envelope.t === t ? [(envelope as { id: number }).id] : []));
+  for (const started = Date.now(); Date.now() - started < 5000 && !ids('result').includes(8); ) await settle();
+  await settle();
+  expect(ids('result')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  // Without a turn of the loop between calls, the cancel came after call 9 had run.
+  expect(ids('dropped')).toEqual([9]);
 });
