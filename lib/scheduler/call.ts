@@ -4,7 +4,7 @@
  * The future is the user's view of it, `ExecutorCall` the executor's, `CallLink` the plugins'.
  * Each is a narrow interface onto this object, so a per-call feature adds its state here and
  * nowhere else. It reports to its run through methods on the prototype: no closures per call on
- * the hot path (an AbortSignal's listener is the one exception, made only when one is given).
+ * the hot path.
  */
 import { CancelledError } from '../errors/index.js';
 import { Future, settleFuture, startFuture, type Outcome } from '../future.js';
@@ -13,6 +13,7 @@ import { NOTHING_INJECTED, type CallLink, type SubmitCall } from '../plugin.js';
 import type { AnyTask } from '../task.js';
 import { assertSendable, type WireFormat } from '../wire/serializable.js';
 import { CallComms } from '../comm/call-comms.js';
+import { unwatchAbort, watchAbort, type Abortable } from './abort-watch.js';
 
 /** What a call needs of its run. */
 export interface CallOwner {
@@ -22,7 +23,7 @@ export interface CallOwner {
   settled(call: Call, outcome: Outcome<unknown>): void;
 }
 
-export class Call implements ExecutorCall, CallLink {
+export class Call implements ExecutorCall, CallLink, Abortable {
   readonly id: number;
   readonly future: Future;
   readonly task: AnyTask;
@@ -40,7 +41,6 @@ export class Call implements ExecutorCall, CallLink {
   readonly #owner: CallOwner;
   #started: ((pid: number | undefined, usage: UsageProbe | undefined) => void)[] | undefined;
   #signal: AbortSignal | undefined;
-  #onAbort: (() => void) | undefined;
 
   constructor(owner: CallOwner, id: number, task: AnyTask, request: SubmitCall, label: string | undefined) {
     this.#owner = owner;
@@ -61,16 +61,18 @@ export class Call implements ExecutorCall, CallLink {
     return this.#owner.format;
   }
 
-  /** Cancels the call when `signal` aborts; from now until it settles. */
+  /** Cancels the call when `signal` aborts; from now until it settles (abort-watch.ts). */
   watchSignal(signal: AbortSignal): void {
-    const onAbort = () => void this.cancel(signal.reason instanceof Error ? signal.reason.message : 'its AbortSignal was aborted', signal.reason);
     if (signal.aborted) {
-      onAbort();
+      this.aborted(signal);
       return;
     }
     this.#signal = signal;
-    this.#onAbort = onAbort;
-    signal.addEventListener('abort', onAbort, { once: true });
+    watchAbort(signal, this);
+  }
+
+  aborted(signal: AbortSignal): void {
+    this.cancel(signal.reason instanceof Error ? signal.reason.message : 'its AbortSignal was aborted', signal.reason);
   }
 
   /** Cancels the call: false if it was done. See Future.cancel(). */
@@ -108,7 +110,7 @@ export class Call implements ExecutorCall, CallLink {
 
   settle(outcome: Outcome<unknown>): void {
     if (!settleFuture(this.future, outcome)) return;
-    if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
+    if (this.#signal) unwatchAbort(this.#signal, this);
     this.#owner.settled(this, outcome);
   }
 
