@@ -112,6 +112,13 @@ describe("serialization: 'json' and undefined: refused where JSON would write nu
     expect((error as Error).message).toContain(`echo.submit() failed: ${message}`);
   });
 
+  test("-0 reads back as 0 under 'json' (the one exception, on purpose), and as -0 under the default", async () => {
+    const json = (await submitted({ x: -0 }, 'json')).result as { x: number };
+    const byDefault = (await submitted({ x: -0 })).result as { x: number };
+    expect(Object.is(json.x, 0)).toBe(true);
+    expect(Object.is(byDefault.x, -0)).toBe(true);
+  });
+
   test('an undefined object property is dropped, as JSON does: reading it gives undefined either way', async () => {
     const { result } = await submitted({ a: undefined, b: 1 }, 'json');
     expect(result).toEqual({ b: 1 });
