@@ -18,7 +18,7 @@ export interface CallContext {
   sendNow(envelope: ChildEnvelope): void;
   /** Sends `data` as a message of this call's comm `name`, joining the messages just before it on that comm. */
   message(name: string, data: unknown, bytes: number): void;
-  /** Hands what is queued to the channel now: the sender is about to wait for an answer. */
+  /** Hands what is queued to the channel now (`comm.flush()`; a sender about to wait uses `sendNow`). */
   flush(): void;
   /** Resolves once everything handed over so far is written to the channel. */
   written(): Promise<void>;
